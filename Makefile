@@ -1,0 +1,44 @@
+# The front door. `make test` and `make generate` set up their own virtual environment in .venv.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+TOOLS := $(VENV)/.tools
+INSTALLED := $(VENV)/.installed
+# The generator runs its ruff post-hooks from PATH: make it the pinned one.
+export PATH := $(BIN):$(PATH)
+
+.PHONY: install generate check-generated lint typecheck pytest test clean
+
+install: $(INSTALLED)
+
+# Tools first: generation needs only them, and the package needs generated/.
+$(TOOLS): requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	touch $@
+
+$(INSTALLED): $(TOOLS) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+generate: $(TOOLS)
+	scripts/generate.sh generated
+
+check-generated: $(TOOLS)
+	scripts/check_generated.sh
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(INSTALLED)
+	$(BIN)/mypy
+
+pytest: $(INSTALLED)
+	$(BIN)/pytest
+
+test: lint typecheck check-generated pytest
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

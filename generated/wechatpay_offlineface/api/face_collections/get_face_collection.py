@@ -1,0 +1,204 @@
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.face_collection import FaceCollection
+from ...models.we_chat_pay_error_body import WeChatPayErrorBody
+from ...types import UNSET, Response, Unset, http_status
+
+
+def _get_kwargs(
+    collection_id: str,
+    *,
+    appid: str | Unset = UNSET,
+) -> dict[str, Any]:
+    # httpx removes dot segments and an empty one changes the route: such a value would call another endpoint.
+    if str(collection_id) in ("", ".", ".."):
+        raise ValueError(
+            f"collection_id must be one path segment, not {str(collection_id)!r}: it would send the request to another"
+            " endpoint"
+        )
+
+    params: dict[str, Any] = {}
+
+    params["appid"] = appid
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v3/offlineface/face-collections/{collection_id}".format(
+            collection_id=quote(str(collection_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> FaceCollection | WeChatPayErrorBody | None:
+    if response.status_code == 200:
+        response_200 = FaceCollection.from_dict(response.json())
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = WeChatPayErrorBody.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = WeChatPayErrorBody.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[FaceCollection | WeChatPayErrorBody]:
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    collection_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    appid: str | Unset = UNSET,
+) -> Response[FaceCollection | WeChatPayErrorBody]:
+    """查询重采请求 (query a face re-collection request)
+
+     Old photos can stop producing usable face features after an algorithm upgrade; WeChat Pay then asks
+    for the user's photo to be collected again. This returns one such request.
+
+    Args:
+        collection_id (str):
+        appid (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FaceCollection | WeChatPayErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        collection_id=collection_id,
+        appid=appid,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    collection_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    appid: str | Unset = UNSET,
+) -> FaceCollection | WeChatPayErrorBody | None:
+    """查询重采请求 (query a face re-collection request)
+
+     Old photos can stop producing usable face features after an algorithm upgrade; WeChat Pay then asks
+    for the user's photo to be collected again. This returns one such request.
+
+    Args:
+        collection_id (str):
+        appid (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FaceCollection | WeChatPayErrorBody
+    """
+
+    return sync_detailed(
+        collection_id=collection_id,
+        client=client,
+        appid=appid,
+    ).parsed
+
+
+async def asyncio_detailed(
+    collection_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    appid: str | Unset = UNSET,
+) -> Response[FaceCollection | WeChatPayErrorBody]:
+    """查询重采请求 (query a face re-collection request)
+
+     Old photos can stop producing usable face features after an algorithm upgrade; WeChat Pay then asks
+    for the user's photo to be collected again. This returns one such request.
+
+    Args:
+        collection_id (str):
+        appid (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FaceCollection | WeChatPayErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        collection_id=collection_id,
+        appid=appid,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    collection_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    appid: str | Unset = UNSET,
+) -> FaceCollection | WeChatPayErrorBody | None:
+    """查询重采请求 (query a face re-collection request)
+
+     Old photos can stop producing usable face features after an algorithm upgrade; WeChat Pay then asks
+    for the user's photo to be collected again. This returns one such request.
+
+    Args:
+        collection_id (str):
+        appid (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FaceCollection | WeChatPayErrorBody
+    """
+
+    return (
+        await asyncio_detailed(
+            collection_id=collection_id,
+            client=client,
+            appid=appid,
+        )
+    ).parsed

@@ -1,0 +1,200 @@
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.face_collection_list import FaceCollectionList
+from ...models.we_chat_pay_error_body import WeChatPayErrorBody
+from ...types import UNSET, Response, Unset, http_status
+
+
+def _get_kwargs(
+    *,
+    organization_id: str,
+    offset: int | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["organization_id"] = organization_id
+
+    params["offset"] = offset
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v3/offlineface/face-collections",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> FaceCollectionList | WeChatPayErrorBody | None:
+    if response.status_code == 200:
+        response_200 = FaceCollectionList.from_dict(response.json())
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = WeChatPayErrorBody.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = WeChatPayErrorBody.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[FaceCollectionList | WeChatPayErrorBody]:
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    organization_id: str,
+    offset: int | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> Response[FaceCollectionList | WeChatPayErrorBody]:
+    """查询重采用户列表 (list the users of an organization who must be re-collected)
+
+    Args:
+        organization_id (str):
+        offset (int | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FaceCollectionList | WeChatPayErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        organization_id=organization_id,
+        offset=offset,
+        limit=limit,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    organization_id: str,
+    offset: int | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> FaceCollectionList | WeChatPayErrorBody | None:
+    """查询重采用户列表 (list the users of an organization who must be re-collected)
+
+    Args:
+        organization_id (str):
+        offset (int | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FaceCollectionList | WeChatPayErrorBody
+    """
+
+    return sync_detailed(
+        client=client,
+        organization_id=organization_id,
+        offset=offset,
+        limit=limit,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    organization_id: str,
+    offset: int | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> Response[FaceCollectionList | WeChatPayErrorBody]:
+    """查询重采用户列表 (list the users of an organization who must be re-collected)
+
+    Args:
+        organization_id (str):
+        offset (int | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[FaceCollectionList | WeChatPayErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        organization_id=organization_id,
+        offset=offset,
+        limit=limit,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    organization_id: str,
+    offset: int | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> FaceCollectionList | WeChatPayErrorBody | None:
+    """查询重采用户列表 (list the users of an organization who must be re-collected)
+
+    Args:
+        organization_id (str):
+        offset (int | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        FaceCollectionList | WeChatPayErrorBody
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            organization_id=organization_id,
+            offset=offset,
+            limit=limit,
+        )
+    ).parsed

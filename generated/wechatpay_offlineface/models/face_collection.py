@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.collection_state import CollectionState
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="FaceCollection")
+
+
+@_attrs_define
+class FaceCollection:
+    """重采请求 (a face re-collection request)"""
+
+    collection_id: str
+    """ 重采ID (re-collection ID) """
+    organization_id: str
+    """ 机构ID (organization ID) """
+    collection_state: CollectionState | str
+    """ 重采状态 (re-collection state). WeChat adds values to such enums over time, so any other string is
+    kept as it is rather than rejected.
+     """
+    use_id: str | Unset = UNSET
+    """ 用户ID (user ID), as the official documentation spells it. Upstream marks it required, but one
+    independent SDK decodes `user_id` instead and no official page settles which one WeChat sends, so
+    both are optional here: a body with either one parses and keeps it.
+     """
+    user_id: str | Unset = UNSET
+    """ 用户ID (user ID) under the spelling some integrations receive; see `use_id`. """
+    register_photo_upload_time: datetime.datetime | Unset = UNSET
+    """ 注册照上传时间 (when the registration photo was uploaded), RFC 3339 with offset """
+    confirm_time: datetime.datetime | Unset = UNSET
+    """ 支付用户确认时间 (when the paying user confirmed the photo), RFC 3339 with offset """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        collection_id = self.collection_id
+
+        organization_id = self.organization_id
+
+        collection_state: str
+        if isinstance(self.collection_state, CollectionState):
+            collection_state = self.collection_state.value
+        else:
+            collection_state = self.collection_state
+
+        use_id = self.use_id
+
+        user_id = self.user_id
+
+        register_photo_upload_time: str | Unset = UNSET
+        if not isinstance(self.register_photo_upload_time, Unset):
+            register_photo_upload_time = self.register_photo_upload_time.isoformat()
+
+        confirm_time: str | Unset = UNSET
+        if not isinstance(self.confirm_time, Unset):
+            confirm_time = self.confirm_time.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "collection_id": collection_id,
+                "organization_id": organization_id,
+                "collection_state": collection_state,
+            }
+        )
+        if use_id is not UNSET:
+            field_dict["use_id"] = use_id
+        if user_id is not UNSET:
+            field_dict["user_id"] = user_id
+        if register_photo_upload_time is not UNSET:
+            field_dict["register_photo_upload_time"] = register_photo_upload_time
+        if confirm_time is not UNSET:
+            field_dict["confirm_time"] = confirm_time
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        collection_id = d.pop("collection_id")
+
+        organization_id = d.pop("organization_id")
+
+        def _parse_collection_state(data: object) -> CollectionState | str:
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                collection_state_type_0 = CollectionState(data)
+
+                return collection_state_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CollectionState | str, data)
+
+        collection_state = _parse_collection_state(d.pop("collection_state"))
+
+        use_id = d.pop("use_id", UNSET)
+
+        user_id = d.pop("user_id", UNSET)
+
+        _register_photo_upload_time = d.pop("register_photo_upload_time", UNSET)
+        register_photo_upload_time: datetime.datetime | Unset
+        if isinstance(_register_photo_upload_time, Unset):
+            register_photo_upload_time = UNSET
+        else:
+            register_photo_upload_time = datetime.datetime.fromisoformat(_register_photo_upload_time)
+
+        _confirm_time = d.pop("confirm_time", UNSET)
+        confirm_time: datetime.datetime | Unset
+        if isinstance(_confirm_time, Unset):
+            confirm_time = UNSET
+        else:
+            confirm_time = datetime.datetime.fromisoformat(_confirm_time)
+
+        face_collection = cls(
+            collection_id=collection_id,
+            organization_id=organization_id,
+            collection_state=collection_state,
+            use_id=use_id,
+            user_id=user_id,
+            register_photo_upload_time=register_photo_upload_time,
+            confirm_time=confirm_time,
+        )
+
+        face_collection.additional_properties = d
+        return face_collection
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

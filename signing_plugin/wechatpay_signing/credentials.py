@@ -1,0 +1,71 @@
+"""Building a WeChatPayAuth from the files WeChat Pay hands out, or from WECHATPAY_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from .auth import WeChatPayAuth
+from .errors import ConfigurationError
+from .keys import PublicKeyInput, certificate_serial, load_certificate, read_pem
+from .signer import MerchantSigner
+from .verifier import PUBLIC_KEY_ID_PREFIX, ResponseVerifier
+
+# The variables auth_from_env reads; the README lists them too.
+ENV_MCHID = "WECHATPAY_MCHID"
+ENV_SERIAL_NO = "WECHATPAY_MERCHANT_SERIAL_NO"
+ENV_PRIVATE_KEY_PATH = "WECHATPAY_PRIVATE_KEY_PATH"
+ENV_PUBLIC_KEY_ID = "WECHATPAY_PUBLIC_KEY_ID"
+ENV_PUBLIC_KEY_PATH = "WECHATPAY_PUBLIC_KEY_PATH"
+ENV_PLATFORM_CERTIFICATE_PATHS = "WECHATPAY_PLATFORM_CERTIFICATE_PATHS"
+
+
+def auth_from_files(
+    *,
+    mchid: str,
+    serial_no: str,
+    private_key_path: str | Path,
+    public_key_id: str | None = None,
+    public_key_path: str | Path | None = None,
+    platform_certificate_paths: Iterable[str | Path] = (),
+) -> WeChatPayAuth:
+    """A WeChatPayAuth from apiclient_key.pem and WeChat Pay's public key file, platform certificates, or both.
+
+    Platform certificates are filed under their own serials, read from the certificates.
+    """
+    signer = MerchantSigner(mchid, serial_no, read_pem(private_key_path, "merchant private key"))
+    public_keys: dict[str, PublicKeyInput] = {}
+    if (public_key_id is None) != (public_key_path is None):
+        raise ConfigurationError("public_key_id and public_key_path go together: give both or neither")
+    if public_key_id is not None and public_key_path is not None:
+        if not public_key_id.startswith(PUBLIC_KEY_ID_PREFIX):
+            raise ConfigurationError(f"public_key_id must start with {PUBLIC_KEY_ID_PREFIX}, not {public_key_id!r}")
+        public_keys[public_key_id] = read_pem(public_key_path, "WeChat Pay public key")
+    for path in platform_certificate_paths:
+        certificate = load_certificate(read_pem(path, "platform certificate"))
+        public_keys[certificate_serial(certificate)] = certificate
+    if not public_keys:
+        raise ConfigurationError("give the WeChat Pay public key (ID and file) or platform certificates to verify with")
+    return WeChatPayAuth(signer, ResponseVerifier(public_keys))
+
+
+def auth_from_env(environ: Mapping[str, str] | None = None) -> WeChatPayAuth:
+    """A WeChatPayAuth from WECHATPAY_* variables naming the same values and files as auth_from_files."""
+    env = os.environ if environ is None else environ
+
+    def required(name: str) -> str:
+        value = env.get(name, "")
+        if not value:
+            raise ConfigurationError(f"environment variable {name} is not set")
+        return value
+
+    certificates = env.get(ENV_PLATFORM_CERTIFICATE_PATHS, "")
+    return auth_from_files(
+        mchid=required(ENV_MCHID),
+        serial_no=required(ENV_SERIAL_NO),
+        private_key_path=required(ENV_PRIVATE_KEY_PATH),
+        public_key_id=env.get(ENV_PUBLIC_KEY_ID) or None,
+        public_key_path=env.get(ENV_PUBLIC_KEY_PATH) or None,
+        platform_certificate_paths=[path for path in certificates.split(os.pathsep) if path],
+    )

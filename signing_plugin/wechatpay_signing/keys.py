@@ -1,0 +1,92 @@
+"""Loading RSA keys and certificates from PEM text or objects, with errors that say what was passed instead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
+
+from .errors import ConfigurationError
+
+PrivateKeyInput = str | bytes | rsa.RSAPrivateKey
+PublicKeyInput = str | bytes | rsa.RSAPublicKey | x509.Certificate
+
+
+def _pem_bytes(pem: str | bytes) -> bytes:
+    return pem.encode("ascii", errors="replace") if isinstance(pem, str) else pem
+
+
+def load_private_key(key: PrivateKeyInput) -> rsa.RSAPrivateKey:
+    """The merchant's RSA private key (apiclient_key.pem), parsed once: parsing costs about 29 ms."""
+    if isinstance(key, rsa.RSAPrivateKey):
+        return key
+    if not isinstance(key, str | bytes):
+        raise ConfigurationError(f"private_key must be PEM text or an RSA private key, not {type(key).__name__}")
+    pem = _pem_bytes(key)
+    if b"-----BEGIN CERTIFICATE-----" in pem:
+        raise ConfigurationError(
+            "private_key is a certificate (apiclient_cert.pem); pass the private key file apiclient_key.pem"
+        )
+    try:
+        loaded = load_pem_private_key(pem, password=None)
+    except (ValueError, TypeError):
+        raise ConfigurationError("private_key is not an unencrypted PEM private key (apiclient_key.pem)") from None
+    if not isinstance(loaded, rsa.RSAPrivateKey):
+        raise ConfigurationError(f"private_key must be an RSA key, not {type(loaded).__name__}")
+    return loaded
+
+
+def load_certificate(pem: str | bytes) -> x509.Certificate:
+    """A PEM X.509 certificate."""
+    try:
+        return x509.load_pem_x509_certificate(_pem_bytes(pem))
+    except ValueError:
+        raise ConfigurationError("not a PEM X.509 certificate") from None
+
+
+def certificate_serial(certificate: x509.Certificate) -> str:
+    """The serial as WeChat Pay writes it: upper-case hex without separators."""
+    return format(certificate.serial_number, "X")
+
+
+def certificate_of(key: PublicKeyInput) -> x509.Certificate | None:
+    """The certificate a public-key input is, or None where it is a bare public key."""
+    if isinstance(key, x509.Certificate):
+        return key
+    if isinstance(key, str | bytes) and b"-----BEGIN CERTIFICATE-----" in _pem_bytes(key):
+        return load_certificate(key)
+    return None
+
+
+def load_public_key(key: PublicKeyInput) -> rsa.RSAPublicKey:
+    """A WeChat Pay public key (pub_key.pem) or the key inside a platform certificate."""
+    if isinstance(key, x509.Certificate):
+        loaded: object = key.public_key()
+    elif isinstance(key, rsa.RSAPublicKey):
+        loaded = key
+    elif isinstance(key, str | bytes):
+        pem = _pem_bytes(key)
+        if b"-----BEGIN CERTIFICATE-----" in pem:
+            loaded = load_certificate(pem).public_key()
+        elif b"PRIVATE KEY-----" in pem:
+            raise ConfigurationError("a private key was given where a WeChat Pay public key or certificate belongs")
+        else:
+            try:
+                loaded = load_pem_public_key(pem)
+            except (ValueError, TypeError):
+                raise ConfigurationError("not a PEM public key or certificate") from None
+    else:
+        raise ConfigurationError(f"a public key must be PEM text, a key or a certificate, not {type(key).__name__}")
+    if not isinstance(loaded, rsa.RSAPublicKey):
+        raise ConfigurationError(f"WeChat Pay keys are RSA, not {type(loaded).__name__}")
+    return loaded
+
+
+def read_pem(path: str | Path, what: str) -> bytes:
+    """A PEM file's bytes, with an error naming the file's role rather than a bare OSError."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise ConfigurationError(f"cannot read the {what} file {str(path)!r}: {error.strerror}") from None

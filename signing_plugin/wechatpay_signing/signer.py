@@ -1,0 +1,96 @@
+"""Signing requests: the merchant's half of WeChat Pay APIv3 authentication."""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+import time
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from .errors import ConfigurationError
+from .keys import PrivateKeyInput, load_private_key
+
+SCHEME = "WECHATPAY2-SHA256-RSA2048"
+
+# Values that go between the quotes of the Authorization header: a quote, comma or space would break it.
+_HEADER_SAFE = re.compile(r"[0-9A-Za-z_\-.]+")
+_HEX = re.compile(r"[0-9A-Fa-f]+")
+_METHOD = re.compile(r"[A-Z]+")
+# A request target as sent on the wire is printable ASCII without spaces or '#'; anything else was not encoded yet.
+_WIRE_TARGET = re.compile(r"/[!\"$-~]*")
+
+
+def request_message(method: str, url: str, timestamp: int, nonce: str, body: bytes) -> bytes:
+    """The five-line message WeChat Pay checks: every line ends in a newline, the last one too."""
+    return b"%s\n%s\n%d\n%s\n%s\n" % (method.encode(), url.encode(), timestamp, nonce.encode(), body)
+
+
+def new_nonce() -> str:
+    """32 random characters, as the official SDKs send."""
+    return secrets.token_hex(16)
+
+
+class MerchantSigner:
+    """Signs requests with the merchant's API private key (apiclient_key.pem).
+
+    ``serial_no`` is the serial of the merchant API certificate that belongs to that key, in hex.
+    """
+
+    __slots__ = ("_private_key", "mchid", "serial_no")
+
+    def __init__(self, mchid: str, serial_no: str, private_key: PrivateKeyInput) -> None:
+        if not _HEADER_SAFE.fullmatch(mchid):
+            raise ConfigurationError(f"mchid must be the merchant ID, e.g. 1900000109, not {mchid!r}")
+        if not _HEX.fullmatch(serial_no):
+            hint = " (that is a WeChat Pay public key ID)" if serial_no.startswith("PUB_KEY_ID_") else ""
+            raise ConfigurationError(
+                f"serial_no must be the hex serial of the merchant API certificate, not {serial_no!r}{hint}"
+            )
+        self.mchid = mchid
+        self.serial_no = serial_no
+        self._private_key = load_private_key(private_key)
+
+    def __repr__(self) -> str:
+        return f"MerchantSigner(mchid={self.mchid!r}, serial_no={self.serial_no!r})"
+
+    def sign(self, message: bytes) -> str:
+        """Base64 of RSA PKCS#1 v1.5 over SHA-256: deterministic for a key and a message."""
+        signature = self._private_key.sign(message, padding.PKCS1v15(), hashes.SHA256())
+        return base64.b64encode(signature).decode("ascii")
+
+    def authorization(
+        self,
+        method: str,
+        url: str,
+        body: bytes | str = b"",
+        *,
+        timestamp: int | None = None,
+        nonce: str | None = None,
+    ) -> str:
+        """The whole Authorization header value for one request.
+
+        ``url`` is the request target exactly as sent: the percent-encoded path, then ``?`` and the query.
+        ``body`` is the exact bytes sent (a str is sent as UTF-8); a GET has none.
+        """
+        if not _METHOD.fullmatch(method):
+            raise ConfigurationError(f"method must be an upper-case HTTP method such as GET, not {method!r}")
+        if not _WIRE_TARGET.fullmatch(url):
+            raise ConfigurationError(
+                f"url must be the request target exactly as sent, starting with / and percent-encoded, not {url!r}"
+            )
+        if timestamp is None:
+            timestamp = int(time.time())
+        if nonce is None:
+            nonce = new_nonce()
+        elif not _HEADER_SAFE.fullmatch(nonce):
+            raise ConfigurationError("nonce must be letters, digits, '-', '_' or '.'")
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        signature = self.sign(request_message(method, url, timestamp, nonce, body))
+        return (
+            f'{SCHEME} mchid="{self.mchid}",nonce_str="{nonce}",signature="{signature}",'
+            f'timestamp="{timestamp}",serial_no="{self.serial_no}"'
+        )

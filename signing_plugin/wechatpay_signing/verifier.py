@@ -1,0 +1,112 @@
+"""Verifying responses: WeChat Pay signs every answer with a platform certificate or its public key."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import time
+from collections.abc import Mapping
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from .errors import ConfigurationError, SignatureVerificationError
+from .keys import PublicKeyInput, certificate_of, certificate_serial, load_public_key
+from .signer import SCHEME
+
+PUBLIC_KEY_ID_PREFIX = "PUB_KEY_ID_"
+# WeChat Pay sends probe responses signed with this prefix to check that merchants really verify.
+_PROBE_PREFIX = "WECHATPAY/SIGNTEST/"
+_REQUIRED_HEADERS = ("Wechatpay-Timestamp", "Wechatpay-Nonce", "Wechatpay-Signature", "Wechatpay-Serial")
+
+
+def response_message(timestamp: str, nonce: str, body: bytes) -> bytes:
+    """The three-line message WeChat Pay signs: every line ends in a newline, the last one too."""
+    return b"%s\n%s\n%s\n" % (timestamp.encode(), nonce.encode(), body)
+
+
+def _key_for(serial: str, key: PublicKeyInput) -> rsa.RSAPublicKey:
+    """The verifying key, after checking that a certificate really has the serial it is filed under."""
+    certificate = certificate_of(key)
+    if certificate is not None and certificate_serial(certificate) != serial.upper():
+        raise ConfigurationError(
+            f"the certificate filed under serial {serial} has serial {certificate_serial(certificate)}"
+        )
+    return load_public_key(certificate or key)
+
+
+class ResponseVerifier:
+    """Checks the signature, key serial and freshness of WeChat Pay responses.
+
+    ``public_keys`` maps a serial to its key: a platform certificate's hex serial to the certificate, and a
+    ``PUB_KEY_ID_…`` ID to the WeChat Pay public key. Both kinds may be in one map while a merchant migrates.
+    """
+
+    __slots__ = ("_keys", "max_skew")
+
+    def __init__(self, public_keys: Mapping[str, PublicKeyInput], *, max_skew: int = 300) -> None:
+        if not public_keys:
+            raise ConfigurationError("ResponseVerifier needs at least one WeChat Pay public key or platform certificate")
+        if max_skew < 0:
+            raise ConfigurationError(f"max_skew must not be negative, not {max_skew}")
+        # Certificate serials are hex, which WeChat Pay writes in upper case; look them up without regard to case.
+        self._keys = {serial.upper(): _key_for(serial, key) for serial, key in public_keys.items()}
+        self.max_skew = max_skew
+
+    def __repr__(self) -> str:
+        return f"ResponseVerifier(serials={sorted(self._keys)!r}, max_skew={self.max_skew})"
+
+    @property
+    def serials(self) -> frozenset[str]:
+        return frozenset(self._keys)
+
+    @property
+    def public_key_id(self) -> str | None:
+        """The WeChat Pay public key ID, when one is configured (public-key mode)."""
+        return next((serial for serial in sorted(self._keys) if serial.startswith(PUBLIC_KEY_ID_PREFIX)), None)
+
+    def verify(self, headers: Mapping[str, str], body: bytes, *, now: float | None = None) -> None:
+        """Return if the response is genuine and fresh; raise SignatureVerificationError otherwise."""
+        by_name = {name.lower(): value for name, value in headers.items()}
+        serial = by_name.get("wechatpay-serial")
+        request_id = by_name.get("request-id")
+
+        def reject(reason: str) -> SignatureVerificationError:
+            return SignatureVerificationError(reason, serial=serial, request_id=request_id)
+
+        missing = [name for name in _REQUIRED_HEADERS if not by_name.get(name.lower())]
+        if missing:
+            raise reject(f"missing header {', '.join(missing)}")
+        assert serial is not None
+        signature_type = by_name.get("wechatpay-signature-type", SCHEME)
+        if signature_type != SCHEME:
+            raise reject(f"unsupported Wechatpay-Signature-Type {signature_type[:40]!r}, expected {SCHEME}")
+
+        timestamp = by_name["wechatpay-timestamp"]
+        if not (timestamp.isascii() and timestamp.isdigit()):
+            raise reject("Wechatpay-Timestamp is not a Unix time in seconds")
+        skew = int(timestamp) - (time.time() if now is None else now)
+        if abs(skew) > self.max_skew:
+            direction = "ahead of" if skew > 0 else "behind"
+            raise reject(
+                f"Wechatpay-Timestamp is {abs(skew):.0f} s {direction} the local clock (at most {self.max_skew} s"
+                " allowed): a replayed response, or a local clock that is off"
+            )
+
+        key = self._keys.get(serial.upper())
+        if key is None:
+            raise reject(f"unknown Wechatpay-Serial; configured: {', '.join(sorted(self._keys))}")
+
+        encoded = by_name["wechatpay-signature"]
+        if encoded.startswith(_PROBE_PREFIX):
+            raise reject("WeChat Pay probe signature (WECHATPAY/SIGNTEST/), which must never verify")
+        try:
+            signature = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise reject("Wechatpay-Signature is not base64") from None
+        message = response_message(timestamp, by_name["wechatpay-nonce"], body)
+        try:
+            key.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
+        except InvalidSignature:
+            raise reject("signature does not match the body and headers") from None

@@ -1,0 +1,88 @@
+"""Test helpers: the test-only keys, and signing and verifying done by an independent implementation (openssl)."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+import tempfile
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+MCHID = "1900000109"
+MERCHANT_SERIAL = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
+PLATFORM_A_SERIAL = "3775B6A45ACD588826D15E583A95F5DD04AEA0C3"
+PLATFORM_B_SERIAL = "45C0D2F6CE3B9D3A9D9C40A8F6F0B0B1C2D3E4F5"
+PUBLIC_KEY_ID = "PUB_KEY_ID_0114232134912410000000000000"
+
+
+def pem(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def openssl_sign(key_file: str, message: bytes) -> str:
+    """Base64 RSA-SHA256 PKCS#1 v1.5 signature made by the openssl command, not by our code."""
+    signature = subprocess.run(
+        ["openssl", "dgst", "-sha256", "-sign", str(FIXTURES / key_file)],
+        input=message,
+        capture_output=True,
+        check=True,
+    ).stdout
+    return base64.b64encode(signature).decode()
+
+
+def openssl_verify(public_pem: bytes, message: bytes, signature_b64: str) -> bool:
+    """Whether the openssl command accepts a base64 signature over message with a PEM public key."""
+    with tempfile.TemporaryDirectory() as folder:
+        key_path = Path(folder, "key.pem")
+        signature_path = Path(folder, "signature.bin")
+        key_path.write_bytes(public_pem)
+        signature_path.write_bytes(base64.b64decode(signature_b64))
+        result = subprocess.run(
+            ["openssl", "dgst", "-sha256", "-verify", str(key_path), "-signature", str(signature_path)],
+            input=message,
+            capture_output=True,
+            check=False,
+        )
+    return result.returncode == 0
+
+
+def merchant_public_pem() -> bytes:
+    """The merchant certificate's public key as PEM, extracted by openssl."""
+    return subprocess.run(
+        ["openssl", "x509", "-in", str(FIXTURES / "merchant_cert.pem"), "-pubkey", "-noout"],
+        capture_output=True,
+        check=True,
+    ).stdout
+
+
+def parse_authorization(value: str) -> dict[str, str]:
+    """The fields of a WECHATPAY2-SHA256-RSA2048 Authorization value, parsed independently of our signer."""
+    scheme, _, fields = value.partition(" ")
+    assert scheme == "WECHATPAY2-SHA256-RSA2048"
+    parsed = {}
+    for pair in fields.split(","):
+        name, _, quoted = pair.partition("=")
+        assert quoted.startswith('"') and quoted.endswith('"'), pair
+        parsed[name] = quoted[1:-1]
+    return parsed
+
+
+def signed_response_headers(
+    body: bytes,
+    *,
+    timestamp: int,
+    key_file: str = "wechatpay_pub_key_private.pem",
+    serial: str = PUBLIC_KEY_ID,
+    nonce: str = "fd4a0c3f5ae4a4a8d2d8f8e9b6c2a1e0",
+) -> dict[str, str]:
+    """The headers WeChat Pay would sign a response with, the signature made by openssl."""
+    message = b"%d\n%s\n%s\n" % (timestamp, nonce.encode(), body)
+    return {
+        "Wechatpay-Timestamp": str(timestamp),
+        "Wechatpay-Nonce": nonce,
+        "Wechatpay-Signature": openssl_sign(key_file, message),
+        "Wechatpay-Serial": serial,
+        "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
+        "Request-ID": "08F78BB5AF0610D302180B2A8A0E00-0",
+    }
