@@ -6,9 +6,8 @@ import re
 
 import pytest
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
-from wechatpayv3 import utils as wechatpayv3_utils
-
 from wechatpay_signing import ConfigurationError, MerchantSigner, WeChatPayError, request_message
+from wechatpayv3 import utils as wechatpayv3_utils
 
 from .support import MCHID, MERCHANT_SERIAL, merchant_public_pem, openssl_verify, parse_authorization, pem
 
@@ -157,7 +156,9 @@ def test_bad_credentials_are_named(kwargs: dict[str, object], names: str) -> Non
         ("GET", "/v3/x", 'bad"nonce', "nonce"),
     ],
 )
-def test_bad_request_input_is_named(signer: MerchantSigner, method: str, url: str, nonce: str | None, names: str) -> None:
+def test_bad_request_input_is_named(
+    signer: MerchantSigner, method: str, url: str, nonce: str | None, names: str
+) -> None:
     with pytest.raises(ConfigurationError, match=names):
         signer.authorization(method, url, nonce=nonce)
 

@@ -47,7 +47,9 @@ class ResponseVerifier:
 
     def __init__(self, public_keys: Mapping[str, PublicKeyInput], *, max_skew: int = 300) -> None:
         if not public_keys:
-            raise ConfigurationError("ResponseVerifier needs at least one WeChat Pay public key or platform certificate")
+            raise ConfigurationError(
+                "ResponseVerifier needs at least one WeChat Pay public key or platform certificate"
+            )
         if max_skew < 0:
             raise ConfigurationError(f"max_skew must not be negative, not {max_skew}")
         # Certificate serials are hex, which WeChat Pay writes in upper case; look them up without regard to case.
@@ -69,16 +71,15 @@ class ResponseVerifier:
     def verify(self, headers: Mapping[str, str], body: bytes, *, now: float | None = None) -> None:
         """Return if the response is genuine and fresh; raise SignatureVerificationError otherwise."""
         by_name = {name.lower(): value for name, value in headers.items()}
-        serial = by_name.get("wechatpay-serial")
+        serial = by_name.get("wechatpay-serial", "")
         request_id = by_name.get("request-id")
 
         def reject(reason: str) -> SignatureVerificationError:
-            return SignatureVerificationError(reason, serial=serial, request_id=request_id)
+            return SignatureVerificationError(reason, serial=serial or None, request_id=request_id)
 
         missing = [name for name in _REQUIRED_HEADERS if not by_name.get(name.lower())]
         if missing:
             raise reject(f"missing header {', '.join(missing)}")
-        assert serial is not None
         signature_type = by_name.get("wechatpay-signature-type", SCHEME)
         if signature_type != SCHEME:
             raise reject(f"unsupported Wechatpay-Signature-Type {signature_type[:40]!r}, expected {SCHEME}")
