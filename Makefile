@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # The generator runs its ruff post-hooks from PATH: make it the pinned one.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install generate check-generated lint typecheck pytest test clean
+.PHONY: install generate check-generated lint typecheck pytest test demo clean
 
 install: $(INSTALLED)
 
@@ -19,7 +19,7 @@ $(TOOLS): requirements/dev.txt
 	touch $@
 
 $(INSTALLED): $(TOOLS) pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[sandbox]'
 	touch $@
 
 generate: $(TOOLS)
@@ -39,6 +39,10 @@ pytest: $(INSTALLED)
 	$(BIN)/pytest
 
 test: lint typecheck check-generated pytest
+
+# The main job: the client against the local WeChat Pay sandbox, sync and async, and a tampered answer refused.
+demo: $(INSTALLED)
+	$(BIN)/python scripts/demo.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,7 @@
+"""A local WeChat Pay APIv3 sandbox for the offline face endpoints: tests and demos without production keys."""
+
+from .app import FAULT_HEADER, FAULTS, SandboxConfig, create_app
+from .credentials import SandboxCredentials
+from .server import SandboxServer
+
+__all__ = ["FAULTS", "FAULT_HEADER", "SandboxConfig", "SandboxCredentials", "SandboxServer", "create_app"]

@@ -1,0 +1,162 @@
+"""The sandbox's test credentials: made at start into a folder, or read back from one made before."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from wechatpay_signing import certificate_serial, load_private_key
+from wechatpay_signing.keys import load_certificate
+
+MCHID = "1900000109"
+PUBLIC_KEY_ID = "PUB_KEY_ID_0119000001092024112500000000"
+
+
+@dataclass(frozen=True)
+class PlatformCertificate:
+    certificate: x509.Certificate
+    private_key: rsa.RSAPrivateKey
+
+    @property
+    def serial(self) -> str:
+        return certificate_serial(self.certificate)
+
+
+@dataclass(frozen=True)
+class SandboxCredentials:
+    """Everything the sandbox signs and checks with, and where the merchant's half lies on disk."""
+
+    folder: Path
+    mchid: str
+    merchant_certificate: x509.Certificate
+    public_key_id: str
+    public_key_private: rsa.RSAPrivateKey
+    platform_certificates: tuple[PlatformCertificate, ...]
+    apiv3_key: str
+
+    @property
+    def merchant_serial(self) -> str:
+        return certificate_serial(self.merchant_certificate)
+
+    def env(self) -> dict[str, str]:
+        """The WECHATPAY_* variables that point wechatpay_signing.auth_from_env at these credentials."""
+        return {
+            "WECHATPAY_MCHID": self.mchid,
+            "WECHATPAY_MERCHANT_SERIAL_NO": self.merchant_serial,
+            "WECHATPAY_PRIVATE_KEY_PATH": str(self.folder / "apiclient_key.pem"),
+            "WECHATPAY_MERCHANT_CERT_PATH": str(self.folder / "apiclient_cert.pem"),
+            "WECHATPAY_PUBLIC_KEY_ID": self.public_key_id,
+            "WECHATPAY_PUBLIC_KEY_PATH": str(self.folder / "pub_key.pem"),
+            "WECHATPAY_APIV3_KEY_PATH": str(self.folder / "apiv3_key.txt"),
+        }
+
+
+def _new_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _certificate(
+    key: rsa.RSAPrivateKey, common_name: str, not_before: datetime.datetime, days: int
+) -> x509.Certificate:
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "WeChat Pay sandbox (TEST ONLY)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_before + datetime.timedelta(days=days))
+        .sign(key, hashes.SHA256())
+    )
+
+
+def _pem_key(key: rsa.RSAPrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def _write(path: Path, data: bytes) -> None:
+    # Owner-only, like the real apiclient_key.pem should be.
+    path.write_bytes(data)
+    os.chmod(path, 0o600)
+
+
+def create(folder: Path, *, mchid: str = MCHID) -> SandboxCredentials:
+    """New test credentials written into folder: merchant key and certificate, WeChat Pay public key, and two
+    platform certificates that overlap as during a rotation (the older one expires in 5 days)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    merchant_key, public_key_private = _new_key(), _new_key()
+    merchant_certificate = _certificate(merchant_key, mchid, now - datetime.timedelta(days=1), 3650)
+    old_key, new_key = _new_key(), _new_key()
+    platforms = (
+        PlatformCertificate(
+            _certificate(old_key, "Tenpay.com Root CA", now - datetime.timedelta(days=360), 365), old_key
+        ),
+        PlatformCertificate(
+            _certificate(new_key, "Tenpay.com Root CA", now - datetime.timedelta(days=5), 1825), new_key
+        ),
+    )
+    apiv3_key = secrets.token_hex(16)
+    _write(folder / "apiclient_key.pem", _pem_key(merchant_key))
+    _write(folder / "apiclient_cert.pem", merchant_certificate.public_bytes(serialization.Encoding.PEM))
+    _write(
+        folder / "pub_key.pem",
+        public_key_private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ),
+    )
+    _write(folder / "apiv3_key.txt", apiv3_key.encode())
+    platform_folder = folder / "wechatpay_side"
+    platform_folder.mkdir(exist_ok=True)
+    _write(platform_folder / "pub_key_private.pem", _pem_key(public_key_private))
+    for index, platform in enumerate(platforms):
+        _write(platform_folder / f"platform_{index}_key.pem", _pem_key(platform.private_key))
+        _write(
+            platform_folder / f"platform_{index}_cert.pem",
+            platform.certificate.public_bytes(serialization.Encoding.PEM),
+        )
+    (folder / "sandbox.json").write_text(json.dumps({"mchid": mchid, "public_key_id": PUBLIC_KEY_ID}, indent=2))
+    return load(folder)
+
+
+def load(folder: Path) -> SandboxCredentials:
+    """Credentials that create() wrote before, so a restarted sandbox keeps its keys."""
+    meta = json.loads((folder / "sandbox.json").read_text())
+    platform_folder = folder / "wechatpay_side"
+    platforms = tuple(
+        PlatformCertificate(
+            load_certificate((platform_folder / f"platform_{index}_cert.pem").read_bytes()),
+            load_private_key((platform_folder / f"platform_{index}_key.pem").read_bytes()),
+        )
+        for index in range(2)
+    )
+    return SandboxCredentials(
+        folder=folder,
+        mchid=meta["mchid"],
+        merchant_certificate=load_certificate((folder / "apiclient_cert.pem").read_bytes()),
+        public_key_id=meta["public_key_id"],
+        public_key_private=load_private_key((platform_folder / "pub_key_private.pem").read_bytes()),
+        platform_certificates=platforms,
+        apiv3_key=(folder / "apiv3_key.txt").read_text().strip(),
+    )
+
+
+def create_or_load(folder: Path) -> SandboxCredentials:
+    return load(folder) if (folder / "sandbox.json").exists() else create(folder)

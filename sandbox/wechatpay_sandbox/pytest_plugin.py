@@ -1,0 +1,38 @@
+"""pytest fixtures that start the sandbox and hand out a configured client.
+
+In a conftest.py or test module: ``pytest_plugins = ["wechatpay_sandbox.pytest_plugin"]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from wechatpay_offlineface import Client
+from wechatpay_signing import WeChatPayAuth, auth_from_env
+
+from . import credentials
+from .app import SandboxConfig
+from .server import SandboxServer
+
+
+@pytest.fixture(scope="session")
+def wechatpay_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """A sandbox on a free loopback port, with fresh test credentials, for the whole session."""
+    config = SandboxConfig(credentials=credentials.create(tmp_path_factory.mktemp("wechatpay-sandbox")))
+    with SandboxServer(config) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def wechatpay_auth(wechatpay_sandbox: SandboxServer) -> WeChatPayAuth:
+    """The signing and verifying auth for the sandbox's merchant."""
+    return auth_from_env(wechatpay_sandbox.config.credentials.env())
+
+
+@pytest.fixture
+def wechatpay_client(wechatpay_sandbox: SandboxServer, wechatpay_auth: WeChatPayAuth) -> Iterator[Client]:
+    """A generated client pointed at the sandbox, signing and verifying every call."""
+    client = Client(base_url=wechatpay_sandbox.url, httpx_args={"auth": wechatpay_auth})
+    yield client
+    client.get_httpx_client().close()

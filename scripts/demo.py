@@ -1,0 +1,103 @@
+"""make demo: the generated client and the signing plugin against the local sandbox, sync and async.
+
+Pointing the same code at WeChat Pay is a matter of the base URL and real credentials (see the README).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from wechatpay_offlineface import Client
+from wechatpay_offlineface.api.face_collections import get_face_collection, list_face_collections
+from wechatpay_offlineface.models import FaceCollection, WeChatPayErrorBody
+from wechatpay_offlineface.types import Unset
+from wechatpay_sandbox import FAULT_HEADER
+from wechatpay_signing import SignatureVerificationError, WeChatPayAuth, auth_from_env
+
+
+def describe(collection: FaceCollection) -> str:
+    def shown(value: object) -> str:
+        return "-" if isinstance(value, Unset) else str(value)
+
+    state = getattr(collection.collection_state, "value", collection.collection_state)
+    return (
+        f"{collection.collection_id}  user {shown(collection.use_id)}  organization {collection.organization_id}  "
+        f"{state:<20} photo uploaded {shown(collection.register_photo_upload_time)}  "
+        f"confirmed {shown(collection.confirm_time)}"
+    )
+
+
+def run_sync(client: Client) -> None:
+    print("\n== sync: getFaceCollection ==")
+    for collection_id in ("FC2353ZJIHOJKHOIIOIJ", "FC2353ZJIHOJKHOIIOIL"):
+        result = get_face_collection.sync(collection_id, client=client)
+        assert isinstance(result, FaceCollection)  # noqa: S101 - the demo stops on anything else
+        print(describe(result))
+    response = get_face_collection.sync_detailed("FC_DOES_NOT_EXIST", client=client)
+    assert isinstance(response.parsed, WeChatPayErrorBody)  # noqa: S101
+    print(
+        f"unknown id -> HTTP {response.status_code} {response.parsed.code}: {response.parsed.message}"
+        f" (Request-ID {response.request_id})"
+    )
+
+
+async def run_async(client: Client) -> None:
+    print("\n== asyncio: getFaceCollection x3 concurrently, then listFaceCollections ==")
+    ids = ["FC2353ZJIHOJKHOIIOIK", "FC8801SHANGHAIMIDDLE2", "FC9902SHENZHENPRIMARY"]
+    results = await asyncio.gather(*(get_face_collection.asyncio(i, client=client) for i in ids))
+    for result in results:
+        assert isinstance(result, FaceCollection)  # noqa: S101
+        print(describe(result))
+    page = await list_face_collections.asyncio(client=client, organization_id="123", offset=0, limit=2)
+    assert page is not None and not isinstance(page, WeChatPayErrorBody)  # noqa: S101
+    print(f"organization 123, first page of 2: {[c.collection_id for c in page.face_collections]}")
+
+
+def run_tampered(client: Client) -> None:
+    print("\n== a tampered answer ==")
+    tampering = client.with_headers({FAULT_HEADER: "tampered-body"})
+    try:
+        get_face_collection.sync("FC2353ZJIHOJKHOIIOIJ", client=tampering)
+    except SignatureVerificationError as error:
+        print(f"refused, no data returned: {error}")
+    else:
+        raise SystemExit("a tampered answer was accepted")
+
+
+def main() -> int:
+    folder = Path(tempfile.mkdtemp(prefix="wechatpay-demo-"))
+    sandbox = subprocess.Popen(
+        [sys.executable, "-m", "wechatpay_sandbox", "--credentials-dir", str(folder)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert sandbox.stdout is not None  # noqa: S101
+        first = sandbox.stdout.readline()
+        if "listening on" not in first:
+            raise SystemExit(f"the sandbox did not start: {first!r}")
+        url = first.rsplit(" ", 1)[1].strip()
+        print(first.strip())
+        for _ in range(3):
+            print(sandbox.stdout.readline().rstrip())
+        env = dict(line.split("=", 1) for line in (folder / "wechatpay.env").read_text().splitlines())
+        auth: WeChatPayAuth = auth_from_env(env)
+        print(f"client auth: {auth!r}")
+        client = Client(base_url=url, httpx_args={"auth": auth}, raise_on_unexpected_status=True)
+        with client:
+            run_sync(client)
+            run_tampered(client)
+        asyncio.run(run_async(Client(base_url=url, httpx_args={"auth": auth})))
+    finally:
+        sandbox.terminate()
+        sandbox.wait(timeout=10)
+    print("\nsandbox stopped; demo done.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

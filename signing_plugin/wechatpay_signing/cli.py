@@ -1,0 +1,247 @@
+"""The wechatpay command: signed APIv3 requests, SIGN_ERROR debugging and credential checks. Knows no endpoint."""
+
+from __future__ import annotations
+
+import argparse
+import email.utils
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Sequence
+
+import httpx
+
+from .auth import WeChatPayAuth
+from .credentials import auth_from_files
+from .errors import ConfigurationError, SignatureVerificationError, WeChatPayError
+from .keys import certificate_serial, load_certificate, load_private_key, load_public_key, read_pem
+from .signer import MerchantSigner, new_nonce, request_message
+
+EXIT_OK, EXIT_API_ERROR, EXIT_USAGE, EXIT_UNVERIFIED, EXIT_NETWORK = 0, 1, 2, 3, 4
+EXIT_CODES = """exit status:
+  0  success (doctor: every check passed)
+  1  WeChat Pay answered an error (its code, message and Request-ID are printed); doctor: a check failed
+  2  bad usage or configuration
+  3  the answer failed signature verification and was not printed
+  4  network error or timeout"""
+
+# Option, environment variable, help.
+_SETTINGS = [
+    ("--base-url", "WECHATPAY_BASE_URL", "API host (default: https://api.mch.weixin.qq.com)"),
+    ("--mchid", "WECHATPAY_MCHID", "merchant ID"),
+    ("--serial-no", "WECHATPAY_MERCHANT_SERIAL_NO", "merchant API certificate serial"),
+    ("--private-key", "WECHATPAY_PRIVATE_KEY_PATH", "merchant private key file (apiclient_key.pem)"),
+    ("--merchant-cert", "WECHATPAY_MERCHANT_CERT_PATH", "merchant certificate file (apiclient_cert.pem), for doctor"),
+    ("--public-key-id", "WECHATPAY_PUBLIC_KEY_ID", "WeChat Pay public key ID (PUB_KEY_ID_...)"),
+    ("--public-key", "WECHATPAY_PUBLIC_KEY_PATH", "WeChat Pay public key file (pub_key.pem)"),
+    (
+        "--platform-certs",
+        "WECHATPAY_PLATFORM_CERTIFICATE_PATHS",
+        f"platform certificate files, '{os.pathsep}'-separated",
+    ),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wechatpay",
+        description="Signed WeChat Pay APIv3 requests with verified answers. Each option defaults to its variable.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    for option, variable, text in _SETTINGS:
+        parser.add_argument(option, default=os.environ.get(variable), help=f"{text} [${variable}]")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for an answer (default: 10)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    get = commands.add_parser("get", help="signed GET; prints the verified JSON answer")
+    get.add_argument("path", help="request target, e.g. /v3/offlineface/face-collections/FC123?appid=wx1")
+    post = commands.add_parser("post", help="signed POST of a JSON body; prints the verified JSON answer")
+    post.add_argument("path")
+    post.add_argument("--data", required=True, help="the JSON body, sent byte for byte as given")
+    explain = commands.add_parser(
+        "explain", help="print the message that would be signed, and the header; sends nothing"
+    )
+    explain.add_argument("method", type=str.upper)
+    explain.add_argument("path")
+    explain.add_argument("--data", default="", help="the body, for POST")
+    explain.add_argument("--timestamp", type=int, help="Unix seconds (default: now)")
+    explain.add_argument("--nonce", help="nonce (default: a fresh one)")
+    commands.add_parser("doctor", help="check the credentials and the local clock, one line per finding")
+    return parser
+
+
+def _required(args: argparse.Namespace, name: str) -> str:
+    value: str | None = getattr(args, name)
+    if not value:
+        option, variable, _ = next(s for s in _SETTINGS if s[0] == "--" + name.replace("_", "-"))
+        raise ConfigurationError(f"{option} or ${variable} is required")
+    return value
+
+
+def _base_url(args: argparse.Namespace) -> str:
+    return str(args.base_url or "https://api.mch.weixin.qq.com").rstrip("/")
+
+
+def _signer(args: argparse.Namespace) -> MerchantSigner:
+    private_key = read_pem(_required(args, "private_key"), "merchant private key")
+    return MerchantSigner(_required(args, "mchid"), _required(args, "serial_no"), private_key)
+
+
+def _auth(args: argparse.Namespace) -> WeChatPayAuth:
+    certificates = [path for path in (args.platform_certs or "").split(os.pathsep) if path]
+    return auth_from_files(
+        mchid=_required(args, "mchid"),
+        serial_no=_required(args, "serial_no"),
+        private_key_path=_required(args, "private_key"),
+        public_key_id=args.public_key_id,
+        public_key_path=args.public_key,
+        platform_certificate_paths=certificates,
+    )
+
+
+def _body(data: str) -> bytes:
+    try:
+        json.loads(data)
+    except ValueError as error:
+        raise ConfigurationError(f"--data is not JSON: {error}") from None
+    return data.encode()
+
+
+def _request(method: str, args: argparse.Namespace, body: bytes = b"") -> httpx.Request:
+    if not args.path.startswith("/"):
+        raise ConfigurationError(f"the path must start with /, e.g. /v3/certificates, not {args.path!r}")
+    headers = {"Content-Type": "application/json"} if body else {}
+    return httpx.Request(method, _base_url(args) + args.path, content=body, headers=headers)
+
+
+def run_request(method: str, args: argparse.Namespace) -> int:
+    body = _body(args.data) if method == "POST" else b""
+    request = _request(method, args, body)
+    with httpx.Client(auth=_auth(args), timeout=args.timeout) as client:
+        response = client.send(request)
+    try:
+        payload = response.json() if response.content else None
+    except ValueError:
+        payload = None
+    if response.is_success:
+        print(json.dumps(payload, ensure_ascii=False, indent=2) if payload is not None else response.text)
+        return EXIT_OK
+    code, message = ("-", response.text[:200])
+    if isinstance(payload, dict):
+        code, message = str(payload.get("code", "-")), str(payload.get("message", "-"))
+    print(
+        f"HTTP {response.status_code} {code}: {message} (Request-ID: {response.headers.get('Request-ID', '-')})",
+        file=sys.stderr,
+    )
+    if isinstance(payload, dict) and payload.get("detail"):
+        print(f"detail: {json.dumps(payload['detail'], ensure_ascii=False)}", file=sys.stderr)
+    return EXIT_API_ERROR
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    body = args.data.encode()
+    request = _request(args.method, args, body)
+    target = request.url.raw_path.decode("ascii")
+    timestamp = args.timestamp if args.timestamp is not None else int(time.time())
+    nonce = args.nonce or new_nonce()
+    signer = _signer(args)
+    message = request_message(args.method, target, timestamp, nonce, body)
+    print("Message to sign: five lines, each ending in \\n (the last one too). Shown with \\n made visible:")
+    for number, line in enumerate(message.decode("utf-8").split("\n")[:5], start=1):
+        print(f"  {number} {line}\\n")
+    print(f"Bytes: {len(message)}; the target is the one httpx sends for {args.path!r}")
+    authorization = signer.authorization(args.method, target, body, timestamp=timestamp, nonce=nonce)
+    print(f"Authorization: {authorization}")
+    return EXIT_OK
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    findings: list[tuple[bool, str]] = []
+    private_key = None
+    try:
+        private_key = load_private_key(read_pem(_required(args, "private_key"), "merchant private key"))
+        findings.append((True, "private key: loads as an RSA private key"))
+    except ConfigurationError as error:
+        findings.append((False, f"private key: {error}"))
+    if args.merchant_cert:
+        try:
+            certificate = load_certificate(read_pem(args.merchant_cert, "merchant certificate"))
+            serial = certificate_serial(certificate)
+            if private_key is not None:
+                same = load_public_key(certificate).public_numbers() == private_key.public_key().public_numbers()
+                findings.append(
+                    (same, "private key " + ("matches" if same else "does NOT match") + " the merchant certificate")
+                )
+            if args.serial_no:
+                same = args.serial_no.upper() == serial
+                findings.append(
+                    (
+                        same,
+                        f"serial {args.serial_no} "
+                        + ("is" if same else f"is NOT the certificate's ({serial})")
+                        + ("" if not same else " the merchant certificate's serial"),
+                    )
+                )
+        except ConfigurationError as error:
+            findings.append((False, f"merchant certificate: {error}"))
+    else:
+        findings.append((True, "merchant certificate: not given (--merchant-cert), key/serial match not checked"))
+    if args.public_key_id:
+        good = re.fullmatch(r"PUB_KEY_ID_\d{28}", args.public_key_id) is not None
+        findings.append(
+            (
+                good,
+                f"public key ID {args.public_key_id} "
+                + ("looks right" if good else "should be PUB_KEY_ID_ and 28 digits"),
+            )
+        )
+    if args.public_key:
+        try:
+            load_public_key(read_pem(args.public_key, "WeChat Pay public key"))
+            findings.append((True, "WeChat Pay public key: loads"))
+        except ConfigurationError as error:
+            findings.append((False, f"WeChat Pay public key: {error}"))
+    findings.append(_clock_finding(args))
+    for good, text in findings:
+        print(("OK   " if good else "FAIL ") + text)
+    return EXIT_OK if all(good for good, _ in findings) else EXIT_API_ERROR
+
+
+def _clock_finding(args: argparse.Namespace) -> tuple[bool, str]:
+    try:
+        response = httpx.get(_base_url(args) + "/v3/certificates", timeout=args.timeout)
+    except httpx.HTTPError as error:
+        return False, f"clock: cannot reach {_base_url(args)} to compare ({type(error).__name__})"
+    date = response.headers.get("Date")
+    if not date:
+        return False, "clock: the server sent no Date header to compare with"
+    offset = time.time() - email.utils.parsedate_to_datetime(date).timestamp()
+    good = abs(offset) <= 60
+    return good, f"clock: local time is {abs(offset):.0f} s {'ahead of' if offset > 0 else 'behind'} the server's" + (
+        "" if good else " (WeChat Pay refuses requests more than 5 minutes off; fix the clock)"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command in ("get", "post"):
+            return run_request(args.command.upper(), args)
+        if args.command == "explain":
+            return run_explain(args)
+        return run_doctor(args)
+    except SignatureVerificationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_UNVERIFIED
+    except WeChatPayError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except httpx.HTTPError as error:
+        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_NETWORK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
