@@ -6,7 +6,6 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from wechatpay_signing import certificate_serial
 from wechatpay_signing.keys import load_certificate, read_pem
 
 from . import credentials as sandbox_credentials
@@ -79,9 +78,7 @@ def main(argv: list[str] | None = None) -> None:
         else f"public key {creds.public_key_id}"
     )
     print(f"WeChat Pay sandbox listening on {url}", flush=True)
-    print(
-        f"  credentials: {creds.folder} (merchant {creds.mchid}, certificate serial {certificate_serial(creds.merchant_certificate)})"
-    )
+    print(f"  credentials: {creds.folder} (merchant {creds.mchid}, certificate serial {creds.merchant_serial})")
     print(f"  answers signed with the {mode}")
     print(
         f"  WECHATPAY_* settings for wechatpay_signing.auth_from_env and the wechatpay command: {env_file}", flush=True
