@@ -1,0 +1,125 @@
+"""The wechatpay command against the sandbox, with its documented exit codes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from wechatpay_sandbox import SandboxConfig, SandboxServer
+from wechatpay_sandbox import credentials as sandbox_credentials
+from wechatpay_signing.cli import EXIT_API_ERROR, EXIT_NETWORK, EXIT_OK, EXIT_UNVERIFIED, EXIT_USAGE, main
+
+from .support import FIXTURES, MCHID, MERCHANT_SERIAL, openssl_sign, parse_authorization
+
+
+@pytest.fixture(scope="module")
+def creds(tmp_path_factory: pytest.TempPathFactory) -> sandbox_credentials.SandboxCredentials:
+    return sandbox_credentials.create(tmp_path_factory.mktemp("cli-sandbox"))
+
+
+@pytest.fixture(scope="module")
+def sandbox(creds: sandbox_credentials.SandboxCredentials) -> Iterator[SandboxServer]:
+    with SandboxServer(SandboxConfig(credentials=creds)) as server:
+        yield server
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, creds: Any, sandbox: SandboxServer) -> dict[str, str]:
+    settings = {**creds.env(), "WECHATPAY_BASE_URL": sandbox.url}
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    return settings
+
+
+def test_get_prints_verified_json(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["get", "/v3/offlineface/face-collections/FC2353ZJIHOJKHOIIOIJ"]) == EXIT_OK
+    assert '"collection_state": "COLLECTION_REQUIRED"' in capsys.readouterr().out
+
+
+def test_api_error_prints_code_message_and_request_id(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["get", "/v3/offlineface/face-collections/NOPE"]) == EXIT_API_ERROR
+    error = capsys.readouterr().err
+    assert re.search(r"HTTP 404 RESOURCE_NOT_EXISTS: 重采请求不存在 \(Request-ID: \w+-sandbox\)", error)
+
+
+def test_unverified_answer_exits_3_and_prints_no_data(
+    creds: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with SandboxServer(SandboxConfig(credentials=creds, fault="tampered-body")) as tampering:
+        for name, value in {**creds.env(), "WECHATPAY_BASE_URL": tampering.url}.items():
+            monkeypatch.setenv(name, value)
+        assert main(["get", "/v3/offlineface/face-collections/FC2353ZJIHOJKHOIIOIJ"]) == EXIT_UNVERIFIED
+    captured = capsys.readouterr()
+    assert captured.out == "" and "does not match" in captured.err and "Request-ID=" in captured.err
+
+
+def test_post_signs_the_body_and_reports_the_answer(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    # The sandbox serves no POST operation: WeChat-style or not, the answer is an error, reported as such.
+    assert main(["post", "/v3/offlineface/face-collections", "--data", '{"organization_id":"123"}']) == EXIT_API_ERROR
+    assert "HTTP 405" in capsys.readouterr().err
+
+
+def test_bad_json_and_missing_settings_exit_2(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["post", "/v3/x", "--data", "{not json"]) == EXIT_USAGE
+    assert "--data is not JSON" in capsys.readouterr().err
+    monkeypatch.delenv("WECHATPAY_MCHID")
+    assert main(["get", "/v3/x"]) == EXIT_USAGE
+    assert "--mchid or $WECHATPAY_MCHID is required" in capsys.readouterr().err
+
+
+def test_network_error_exits_4(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WECHATPAY_BASE_URL", "http://127.0.0.1:9")
+    assert main(["get", "/v3/x"]) == EXIT_NETWORK
+
+
+def test_explain_shows_the_message_and_a_header_openssl_agrees_with(capsys: pytest.CaptureFixture[str]) -> None:
+    arguments = [
+        "--mchid",
+        MCHID,
+        "--serial-no",
+        MERCHANT_SERIAL,
+        "--private-key",
+        str(FIXTURES / "merchant_key.pem"),
+        "--base-url",
+        "http://127.0.0.1:9",
+    ]
+    path = "/v3/offlineface/face-collections/中文 id?appid=wx1"
+    assert main([*arguments, "explain", "get", path, "--timestamp", "1554208460", "--nonce", "n0nce"]) == EXIT_OK
+    out = capsys.readouterr().out
+    target = "/v3/offlineface/face-collections/%E4%B8%AD%E6%96%87%20id?appid=wx1"
+    assert f"  1 GET\\n\n  2 {target}\\n\n  3 1554208460\\n\n  4 n0nce\\n\n  5 \\n\n" in out
+    header = out.split("Authorization: ", 1)[1].strip()
+    expected = openssl_sign("merchant_key.pem", f"GET\n{target}\n1554208460\nn0nce\n\n".encode())
+    assert parse_authorization(header)["signature"] == expected
+
+
+def test_doctor_passes_on_good_credentials(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["doctor"]) == EXIT_OK
+    lines = capsys.readouterr().out.splitlines()
+    assert all(line.startswith("OK   ") for line in lines)
+    assert any("matches the merchant certificate" in line for line in lines)
+    assert any(line.startswith("OK   clock:") for line in lines)
+
+
+def test_doctor_names_each_problem(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WECHATPAY_PRIVATE_KEY_PATH", str(FIXTURES / "merchant_key.pem"))
+    monkeypatch.setenv("WECHATPAY_MERCHANT_SERIAL_NO", MERCHANT_SERIAL)
+    monkeypatch.setenv("WECHATPAY_PUBLIC_KEY_ID", "PUB_KEY_ID_12")
+    assert main(["doctor"]) == EXIT_API_ERROR
+    out = capsys.readouterr().out
+    assert "FAIL private key does NOT match the merchant certificate" in out
+    assert f"FAIL serial {MERCHANT_SERIAL} is NOT the certificate's" in out
+    assert "FAIL public key ID PUB_KEY_ID_12 should be" in out
+
+
+def test_help_documents_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "exit status:" in out and "3  the answer failed signature verification" in out
