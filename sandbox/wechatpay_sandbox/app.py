@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
+from wechatpay_signing import certificate_serial
 
 from .credentials import SandboxCredentials
 from .signing import Merchant, SignError, check_request, sign_response
@@ -85,7 +87,7 @@ def create_app(config: SandboxConfig) -> Starlette:
     else:
         signing_key, signing_serial = credentials.public_key_private, credentials.public_key_id
 
-    def signed(status: int, body: bytes, fault: str | None, request_id: str) -> dict[str, str]:
+    def signed(body: bytes, fault: str | None, request_id: str) -> dict[str, str]:
         timestamp = int(time.time()) - (600 if fault == "stale-timestamp" else 0)
         headers = sign_response(signing_key, signing_serial, body, timestamp=timestamp)
         if fault == "bad-signature":
@@ -121,7 +123,7 @@ def create_app(config: SandboxConfig) -> Starlette:
             except Answer as answer:
                 status, payload = answer.status, answer.payload
             content = b"<html>502 Bad Gateway</html>" if fault == "non-json" else _json(payload)
-            headers = signed(status, content, fault, request_id)
+            headers = signed(content, fault, request_id)
             if status == 429:
                 headers["Retry-After"] = "1"
             if fault == "tampered-body":
@@ -183,13 +185,13 @@ def _integer(request: Request, name: str, *, default: int, minimum: int) -> int:
     return int(raw)
 
 
-def _encrypted_entry(certificate: Any, apiv3_key: bytes) -> dict[str, Any]:
+def _encrypted_entry(certificate: x509.Certificate, apiv3_key: bytes) -> dict[str, Any]:
     """One /v3/certificates entry: the PEM encrypted with AES-256-GCM under the APIv3 key (PROTOCOL §3)."""
     nonce, associated_data = uuid.uuid4().hex[:12], "certificate"
     pem = certificate.public_bytes(serialization.Encoding.PEM)
     ciphertext = AESGCM(apiv3_key).encrypt(nonce.encode(), pem, associated_data.encode())
     return {
-        "serial_no": format(certificate.serial_number, "X"),
+        "serial_no": certificate_serial(certificate),
         "effective_time": certificate.not_valid_before_utc.astimezone().isoformat(),
         "expire_time": certificate.not_valid_after_utc.astimezone().isoformat(),
         "encrypt_certificate": {
