@@ -58,7 +58,7 @@ def test_unverified_answer_exits_3_and_prints_no_data(
 def test_post_signs_the_body_and_reports_the_answer(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     # The sandbox serves no POST operation: WeChat-style or not, the answer is an error, reported as such.
     assert main(["post", "/v3/offlineface/face-collections", "--data", '{"organization_id":"123"}']) == EXIT_API_ERROR
-    assert "HTTP 405" in capsys.readouterr().err
+    assert re.search(r"HTTP 405 INVALID_REQUEST: .* \(Request-ID: \w+-sandbox\)", capsys.readouterr().err)
 
 
 def test_bad_json_and_missing_settings_exit_2(

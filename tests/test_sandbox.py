@@ -273,3 +273,9 @@ def test_module_entry_point_prints_url_and_credentials(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_unknown_route_still_answers_json_with_request_id(sandbox: SandboxServer) -> None:
+    response = httpx.get(sandbox.url + "/v3/nowhere")
+    assert response.status_code == 404
+    assert response.json()["code"] == "NOT_FOUND" and response.headers["Request-ID"]

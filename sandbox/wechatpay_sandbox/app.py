@@ -158,12 +158,21 @@ def create_app(config: SandboxConfig) -> Starlette:
             ]
         }
 
+    async def no_route(request: Request, error: Exception) -> Response:
+        # Outside the served operations, still answer as WeChat Pay does: JSON with a Request-ID.
+        status = getattr(error, "status_code", 404)
+        code = "NOT_FOUND" if status == 404 else "INVALID_REQUEST"
+        payload = {"code": code, "message": f"{request.method} {request.url.path} is not served here"}
+        headers = {"Request-ID": f"{uuid.uuid4().hex.upper()}-sandbox"}
+        return Response(_json(payload), status, headers, media_type="application/json")
+
     return Starlette(
+        exception_handlers={404: no_route, 405: no_route},
         routes=[
             Route("/v3/offlineface/face-collections/{collection_id}", endpoint(get_face_collection)),
             Route("/v3/offlineface/face-collections", endpoint(list_face_collections)),
             Route("/v3/certificates", endpoint(certificates)),
-        ]
+        ],
     )
 
 
