@@ -43,7 +43,7 @@ class ResponseVerifier:
     ``PUB_KEY_ID_…`` ID to the WeChat Pay public key. Both kinds may be in one map while a merchant migrates.
     """
 
-    __slots__ = ("_keys", "max_skew")
+    __slots__ = ("_keys", "_public_key_id", "max_skew")
 
     def __init__(self, public_keys: Mapping[str, PublicKeyInput], *, max_skew: int = 300) -> None:
         if not public_keys:
@@ -54,6 +54,8 @@ class ResponseVerifier:
             raise ConfigurationError(f"max_skew must not be negative, not {max_skew}")
         # Certificate serials are hex, which WeChat Pay writes in upper case; look them up without regard to case.
         self._keys = {serial.upper(): _key_for(serial, key) for serial, key in public_keys.items()}
+        # Found once: the auth sends it on every request in public-key mode.
+        self._public_key_id = next((s for s in sorted(self._keys) if s.startswith(PUBLIC_KEY_ID_PREFIX)), None)
         self.max_skew = max_skew
 
     def __repr__(self) -> str:
@@ -66,7 +68,7 @@ class ResponseVerifier:
     @property
     def public_key_id(self) -> str | None:
         """The WeChat Pay public key ID, when one is configured (public-key mode)."""
-        return next((serial for serial in sorted(self._keys) if serial.startswith(PUBLIC_KEY_ID_PREFIX)), None)
+        return self._public_key_id
 
     def verify(self, headers: Mapping[str, str], body: bytes, *, now: float | None = None) -> None:
         """Return if the response is genuine and fresh; raise SignatureVerificationError otherwise."""
