@@ -13,7 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from wechatpay_signing import certificate_serial, load_private_key
+from wechatpay_signing import certificate_serial, credentials, load_private_key
 from wechatpay_signing.keys import load_certificate
 
 MCHID = "1900000109"
@@ -49,12 +49,12 @@ class SandboxCredentials:
     def env(self) -> dict[str, str]:
         """The WECHATPAY_* variables that point wechatpay_signing.auth_from_env at these credentials."""
         return {
-            "WECHATPAY_MCHID": self.mchid,
-            "WECHATPAY_MERCHANT_SERIAL_NO": self.merchant_serial,
-            "WECHATPAY_PRIVATE_KEY_PATH": str(self.folder / "apiclient_key.pem"),
+            credentials.ENV_MCHID: self.mchid,
+            credentials.ENV_SERIAL_NO: self.merchant_serial,
+            credentials.ENV_PRIVATE_KEY_PATH: str(self.folder / "apiclient_key.pem"),
             "WECHATPAY_MERCHANT_CERT_PATH": str(self.folder / "apiclient_cert.pem"),
-            "WECHATPAY_PUBLIC_KEY_ID": self.public_key_id,
-            "WECHATPAY_PUBLIC_KEY_PATH": str(self.folder / "pub_key.pem"),
+            credentials.ENV_PUBLIC_KEY_ID: self.public_key_id,
+            credentials.ENV_PUBLIC_KEY_PATH: str(self.folder / "pub_key.pem"),
             "WECHATPAY_APIV3_KEY_PATH": str(self.folder / "apiv3_key.txt"),
         }
 

@@ -14,7 +14,15 @@ from collections.abc import Sequence
 import httpx
 
 from .auth import WeChatPayAuth
-from .credentials import auth_from_files
+from .credentials import (
+    ENV_MCHID,
+    ENV_PLATFORM_CERTIFICATE_PATHS,
+    ENV_PRIVATE_KEY_PATH,
+    ENV_PUBLIC_KEY_ID,
+    ENV_PUBLIC_KEY_PATH,
+    ENV_SERIAL_NO,
+    auth_from_files,
+)
 from .errors import ConfigurationError, SignatureVerificationError, WeChatPayError
 from .keys import certificate_serial, load_certificate, load_private_key, load_public_key, read_pem
 from .signer import MerchantSigner, new_nonce, request_message
@@ -30,15 +38,15 @@ EXIT_CODES = """exit status:
 # Option, environment variable, help.
 _SETTINGS = [
     ("--base-url", "WECHATPAY_BASE_URL", "API host (default: https://api.mch.weixin.qq.com)"),
-    ("--mchid", "WECHATPAY_MCHID", "merchant ID"),
-    ("--serial-no", "WECHATPAY_MERCHANT_SERIAL_NO", "merchant API certificate serial"),
-    ("--private-key", "WECHATPAY_PRIVATE_KEY_PATH", "merchant private key file (apiclient_key.pem)"),
+    ("--mchid", ENV_MCHID, "merchant ID"),
+    ("--serial-no", ENV_SERIAL_NO, "merchant API certificate serial"),
+    ("--private-key", ENV_PRIVATE_KEY_PATH, "merchant private key file (apiclient_key.pem)"),
     ("--merchant-cert", "WECHATPAY_MERCHANT_CERT_PATH", "merchant certificate file (apiclient_cert.pem), for doctor"),
-    ("--public-key-id", "WECHATPAY_PUBLIC_KEY_ID", "WeChat Pay public key ID (PUB_KEY_ID_...)"),
-    ("--public-key", "WECHATPAY_PUBLIC_KEY_PATH", "WeChat Pay public key file (pub_key.pem)"),
+    ("--public-key-id", ENV_PUBLIC_KEY_ID, "WeChat Pay public key ID (PUB_KEY_ID_...)"),
+    ("--public-key", ENV_PUBLIC_KEY_PATH, "WeChat Pay public key file (pub_key.pem)"),
     (
         "--platform-certs",
-        "WECHATPAY_PLATFORM_CERTIFICATE_PATHS",
+        ENV_PLATFORM_CERTIFICATE_PATHS,
         f"platform certificate files, '{os.pathsep}'-separated",
     ),
 ]
