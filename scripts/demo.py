@@ -11,12 +11,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from wechatpay_offlineface import Client
+from wechatpay_offlineface import Client, errors
 from wechatpay_offlineface.api.face_collections import get_face_collection, list_face_collections
-from wechatpay_offlineface.models import FaceCollection, WeChatPayErrorBody
+from wechatpay_offlineface.models import FaceCollection
 from wechatpay_offlineface.types import Unset
 from wechatpay_sandbox import FAULT_HEADER
-from wechatpay_signing import SignatureVerificationError, WeChatPayAuth, auth_from_env
+from wechatpay_signing import SignatureVerificationError, WeChatPayAuth, auth_from_env, httpx_args
 
 
 def describe(collection: FaceCollection) -> str:
@@ -37,12 +37,12 @@ def run_sync(client: Client) -> None:
         result = get_face_collection.sync(collection_id, client=client)
         assert isinstance(result, FaceCollection)  # noqa: S101 - the demo stops on anything else
         print(describe(result))
-    response = get_face_collection.sync_detailed("FC_DOES_NOT_EXIST", client=client)
-    assert isinstance(response.parsed, WeChatPayErrorBody)  # noqa: S101
-    print(
-        f"unknown id -> HTTP {response.status_code} {response.parsed.code}: {response.parsed.message}"
-        f" (Request-ID {response.request_id})"
-    )
+    try:
+        get_face_collection.sync("FC_DOES_NOT_EXIST", client=client)
+    except errors.ApiError as error:
+        print(f"unknown id -> errors.ApiError: {error}")
+    else:
+        raise SystemExit("an unknown id returned data")
 
 
 async def run_async(client: Client) -> None:
@@ -53,7 +53,6 @@ async def run_async(client: Client) -> None:
         assert isinstance(result, FaceCollection)  # noqa: S101
         print(describe(result))
     page = await list_face_collections.asyncio(client=client, organization_id="123", offset=0, limit=2)
-    assert page is not None and not isinstance(page, WeChatPayErrorBody)  # noqa: S101
     print(f"organization 123, first page of 2: {[c.collection_id for c in page.face_collections]}")
 
 
@@ -87,11 +86,12 @@ def main() -> int:
         env = dict(line.split("=", 1) for line in (folder / "wechatpay.env").read_text().splitlines())
         auth: WeChatPayAuth = auth_from_env(env)
         print(f"client auth: {auth!r}")
-        client = Client(base_url=url, httpx_args={"auth": auth}, raise_on_unexpected_status=True)
+        # Signing, verification and retries of idempotent calls, as the README recommends.
+        client = Client(base_url=url, httpx_args=httpx_args(auth), raise_on_unexpected_status=True)
         with client:
             run_sync(client)
             run_tampered(client)
-        asyncio.run(run_async(Client(base_url=url, httpx_args={"auth": auth})))
+        asyncio.run(run_async(Client(base_url=url, httpx_args=httpx_args(auth))))
     finally:
         sandbox.terminate()
         sandbox.wait(timeout=10)

@@ -7,6 +7,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import httpx
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 MCHID = "1900000109"
@@ -66,6 +68,19 @@ def parse_authorization(value: str) -> dict[str, str]:
         assert quoted.startswith('"') and quoted.endswith('"'), pair
         parsed[name] = quoted[1:-1]
     return parsed
+
+
+def signed_request_message(request: httpx.Request) -> tuple[bytes, str]:
+    """The message a request's Authorization should sign, built from the wire form, and its signature."""
+    fields = parse_authorization(request.headers["Authorization"])
+    message = b"%s\n%s\n%s\n%s\n%s\n" % (
+        request.method.encode(),
+        request.url.raw_path,
+        fields["timestamp"].encode(),
+        fields["nonce_str"].encode(),
+        request.content,
+    )
+    return message, fields["signature"]
 
 
 def signed_response_headers(

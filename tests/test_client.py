@@ -29,6 +29,7 @@ from .support import (
     openssl_verify,
     parse_authorization,
     pem,
+    signed_request_message,
     signed_response_headers,
 )
 
@@ -82,15 +83,8 @@ class FakeWeChatPay:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        fields = parse_authorization(request.headers["Authorization"])
-        message = b"%s\n%s\n%s\n%s\n%s\n" % (
-            request.method.encode(),
-            request.url.raw_path,
-            fields["timestamp"].encode(),
-            fields["nonce_str"].encode(),
-            request.content,
-        )
-        self.openssl_accepted.append(openssl_verify(merchant_public_pem(), message, fields["signature"]))
+        message, signature = signed_request_message(request)
+        self.openssl_accepted.append(openssl_verify(merchant_public_pem(), message, signature))
         headers = {"Content-Type": "application/json", "Request-ID": "08F78BB5AF0610D302180B2A8A0E00-0"}
         if self.signed:
             headers |= signed_response_headers(

@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,10 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from wechatpay_offlineface import Client
 from wechatpay_offlineface.api.face_collections import get_face_collection, list_face_collections
 from wechatpay_offlineface.models import CollectionState, FaceCollection, WeChatPayErrorBody
-from wechatpay_sandbox import FAULT_HEADER, FAULTS, SandboxConfig, SandboxServer
-from wechatpay_sandbox import credentials as sandbox_credentials
-from wechatpay_sandbox.signing import Merchant
+from wechatpay_sandbox import FAULT_HEADER, SandboxConfig, SandboxServer
 from wechatpay_signing import (
     MerchantSigner,
     ResponseVerifier,
-    SignatureVerificationError,
     WeChatPayAuth,
     auth_from_env,
     certificate_serial,
@@ -30,33 +26,10 @@ from wechatpay_signing import (
 from wechatpay_signing.keys import load_certificate
 from wechatpayv3 import utils as wechatpayv3_utils
 
+from .conftest import OWN_MCHID, client_for
 from .support import openssl_sign, pem
 
 TARGET = "/v3/offlineface/face-collections/FC2353ZJIHOJKHOIIOIJ"
-# A user's own merchant, registered beside the sandbox's: the test fixtures' key and certificate.
-OWN_MCHID = "1900000110"
-
-
-@pytest.fixture(scope="module")
-def creds(tmp_path_factory: pytest.TempPathFactory) -> sandbox_credentials.SandboxCredentials:
-    return sandbox_credentials.create(tmp_path_factory.mktemp("sandbox"))
-
-
-@pytest.fixture(scope="module")
-def sandbox(creds: sandbox_credentials.SandboxCredentials) -> Iterator[SandboxServer]:
-    own_merchant = Merchant(OWN_MCHID, load_certificate(pem("merchant_cert.pem")))
-    config = SandboxConfig(credentials=creds, slow_seconds=1.0, extra_merchants=[own_merchant])
-    with SandboxServer(config) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def auth(creds: sandbox_credentials.SandboxCredentials) -> WeChatPayAuth:
-    return auth_from_env(creds.env())
-
-
-def client_for(sandbox: SandboxServer, auth: WeChatPayAuth, **kwargs: Any) -> Client:
-    return Client(base_url=sandbox.url, httpx_args={"auth": auth}, **kwargs)
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
@@ -141,70 +114,6 @@ def test_bad_requests_get_401_sign_error(sandbox: SandboxServer, creds: Any, cas
     assert response.json()["code"] == "SIGN_ERROR"
     assert reason in response.json()["message"]
     assert response.headers["Request-ID"]
-
-
-SIGNATURE_FAULTS = {
-    "stale-timestamp": "behind the local clock",
-    "bad-signature": "does not match",
-    "probe-signature": "probe",
-    "unknown-serial": "unknown Wechatpay-Serial",
-    "unsigned": "missing header",
-    "tampered-body": "does not match",
-}
-
-
-@pytest.mark.parametrize("mode", ["sync", "async"])
-@pytest.mark.parametrize("fault", sorted(SIGNATURE_FAULTS))
-async def test_signature_faults_raise(sandbox: SandboxServer, auth: WeChatPayAuth, mode: str, fault: str) -> None:
-    client = client_for(sandbox, auth, headers={FAULT_HEADER: fault})
-    with pytest.raises(SignatureVerificationError, match=SIGNATURE_FAULTS[fault]) as caught:
-        if mode == "sync":
-            get_face_collection.sync("FC2353ZJIHOJKHOIIOIJ", client=client)
-        else:
-            await get_face_collection.asyncio("FC2353ZJIHOJKHOIIOIJ", client=client)
-    assert caught.value.request_id and caught.value.status_code == 200
-
-
-@pytest.mark.parametrize(
-    ("fault", "status", "code"),
-    [("429", 429, "RATELIMIT_EXCEED"), ("500", 500, "SYSTEM_ERROR"), ("561", 561, "SYSTEM_ERROR")],
-)
-def test_error_status_faults_come_back_typed(
-    sandbox: SandboxServer, auth: WeChatPayAuth, fault: str, status: int, code: str
-) -> None:
-    client = client_for(sandbox, auth, headers={FAULT_HEADER: fault})
-    response = get_face_collection.sync_detailed("FC2353ZJIHOJKHOIIOIJ", client=client)
-    assert response.status_code == status and response.request_id
-    assert isinstance(response.parsed, WeChatPayErrorBody) and response.parsed.code == code
-    if status == 429:
-        assert response.headers["Retry-After"] == "1"
-
-
-def test_slow_fault_times_out(sandbox: SandboxServer, auth: WeChatPayAuth) -> None:
-    client = client_for(sandbox, auth, headers={FAULT_HEADER: "slow"}, timeout=httpx.Timeout(0.3))
-    with pytest.raises(httpx.ReadTimeout):
-        get_face_collection.sync("FC2353ZJIHOJKHOIIOIJ", client=client)
-
-
-@pytest.mark.parametrize("mode", ["sync", "async"])
-async def test_dropped_connection_is_a_protocol_error(sandbox: SandboxServer, auth: WeChatPayAuth, mode: str) -> None:
-    client = client_for(sandbox, auth, headers={FAULT_HEADER: "drop"})
-    with pytest.raises(httpx.RemoteProtocolError):
-        if mode == "sync":
-            get_face_collection.sync("FC2353ZJIHOJKHOIIOIJ", client=client)
-        else:
-            await get_face_collection.asyncio("FC2353ZJIHOJKHOIIOIJ", client=client)
-
-
-def test_non_json_body_is_a_value_error(sandbox: SandboxServer, auth: WeChatPayAuth) -> None:
-    client = client_for(sandbox, auth, headers={FAULT_HEADER: "non-json"})
-    with pytest.raises(json.JSONDecodeError):
-        get_face_collection.sync("FC2353ZJIHOJKHOIIOIJ", client=client)
-
-
-def test_every_fault_is_tested() -> None:
-    tested = set(SIGNATURE_FAULTS) | {"429", "500", "561", "slow", "drop", "non-json"}
-    assert tested == set(FAULTS)
 
 
 def test_unknown_fault_name_is_param_error(sandbox: SandboxServer, auth: WeChatPayAuth) -> None:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
 from cryptography.x509 import load_pem_x509_certificate
-from wechatpay_signing import ConfigurationError, ResponseVerifier, SignatureVerificationError, WeChatPayError
+from wechatpay_signing import (
+    ClockSkewError,
+    ConfigurationError,
+    ResponseVerifier,
+    SignatureVerificationError,
+    WeChatPayError,
+)
 from wechatpayv3 import utils as wechatpayv3_utils
 
 from .support import PLATFORM_A_SERIAL, PLATFORM_B_SERIAL, PUBLIC_KEY_ID, pem, signed_response_headers
@@ -170,16 +178,31 @@ def test_timestamp_skew_boundary(
     if accepted:
         verifier.verify(public_key_headers, BODY_BYTES, now=NOW - offset)
     else:
-        direction = "ahead of" if offset > 0 else "behind"
-        with pytest.raises(SignatureVerificationError, match=f"301 s {direction} the local clock"):
+        # The response is ahead, so the local clock is behind it, and the other way round.
+        direction = "behind" if offset > 0 else "ahead of"
+        expected = f"local clock is about 5 min {direction} .*" + re.escape(f"({offset:+d} s")
+        with pytest.raises(ClockSkewError, match=expected) as caught:
             verifier.verify(public_key_headers, BODY_BYTES, now=NOW - offset)
+        assert caught.value.skew == offset
 
 
 def test_max_skew_is_configurable(public_key_headers: dict[str, str]) -> None:
     strict = ResponseVerifier({PUBLIC_KEY_ID: pem("wechatpay_pub_key.pem")}, max_skew=10)
     strict.verify(public_key_headers, BODY_BYTES, now=NOW + 10)
-    with pytest.raises(SignatureVerificationError, match="11 s behind"):
+    with pytest.raises(ClockSkewError, match="about 11 s ahead of"):
         strict.verify(public_key_headers, BODY_BYTES, now=NOW + 11)
+
+
+@pytest.mark.parametrize(
+    ("skew", "words"),
+    [(-600, "about 10 min ahead of"), (3600 * 5, "about 5.0 h behind"), (400, "about 7 min behind")],
+)
+def test_clock_skew_says_by_about_how_much(public_key_headers: dict[str, str], skew: int, words: str) -> None:
+    verifier = ResponseVerifier({PUBLIC_KEY_ID: pem("wechatpay_pub_key.pem")})
+    with pytest.raises(ClockSkewError, match=words) as caught:
+        verifier.verify(public_key_headers, BODY_BYTES, now=NOW - skew)
+    assert isinstance(caught.value, SignatureVerificationError)  # still fails closed where callers catch that
+    assert "local clock is off" in str(caught.value) and "NTP" in str(caught.value)
 
 
 @pytest.mark.parametrize("timestamp", ["", "abc", "1700000000.5", "-1700000000", "１７"])

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from wechatpay_offlineface import Client
-from wechatpay_signing import WeChatPayAuth, auth_from_env
+from wechatpay_signing import WeChatPayAuth, auth_from_env, httpx_args
 
 from . import credentials
 from .app import SandboxConfig
@@ -32,7 +32,7 @@ def wechatpay_auth(wechatpay_sandbox: SandboxServer) -> WeChatPayAuth:
 
 @pytest.fixture
 def wechatpay_client(wechatpay_sandbox: SandboxServer, wechatpay_auth: WeChatPayAuth) -> Iterator[Client]:
-    """A generated client pointed at the sandbox, signing and verifying every call."""
-    client = Client(base_url=wechatpay_sandbox.url, httpx_args={"auth": wechatpay_auth})
+    """A generated client pointed at the sandbox, signing and verifying every call, retrying idempotent ones."""
+    client = Client(base_url=wechatpay_sandbox.url, httpx_args=httpx_args(wechatpay_auth))
     yield client
     client.get_httpx_client().close()

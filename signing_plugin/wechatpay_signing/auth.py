@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import email.utils
+import logging
 import platform
+import time
 from collections.abc import Generator
 
 import httpx
 
 from ._version import __version__
-from .errors import SignatureVerificationError
+from .errors import ClockSkewError, SignatureVerificationError, describe_skew
 from .signer import MerchantSigner
 from .verifier import ResponseVerifier
 
 USER_AGENT = f"wechatpay-signing/{__version__} httpx/{httpx.__version__} Python/{platform.python_version()}"
 _HTTPX_DEFAULT_USER_AGENT = f"python-httpx/{httpx.__version__}"
+
+# Logs name the method, target, serial and Request-ID; never a key, a signature or an Authorization value.
+logger = logging.getLogger("wechatpay_signing")
+logger.addHandler(logging.NullHandler())  # a library stays quiet until the application configures logging
 
 
 class WeChatPayAuth(httpx.Auth):
@@ -34,12 +41,12 @@ class WeChatPayAuth(httpx.Auth):
     def __repr__(self) -> str:
         return f"WeChatPayAuth(signer={self.signer!r}, verifier={self.verifier!r})"
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def sign(self, request: httpx.Request) -> None:
+        """Set a fresh Authorization (new nonce and timestamp) and the headers WeChat Pay expects."""
         headers = request.headers
+        target = request.url.raw_path.decode("ascii")
         # Sign what goes on the wire: the encoded target and the exact body bytes.
-        headers["Authorization"] = self.signer.authorization(
-            request.method, request.url.raw_path.decode("ascii"), request.content
-        )
+        headers["Authorization"] = self.signer.authorization(request.method, target, request.content)
         if headers.get("Accept", "*/*") == "*/*":
             headers["Accept"] = "application/json"
         if headers.get("User-Agent", _HTTPX_DEFAULT_USER_AGENT) == _HTTPX_DEFAULT_USER_AGENT:
@@ -47,12 +54,36 @@ class WeChatPayAuth(httpx.Auth):
         public_key_id = self.verifier.public_key_id
         if public_key_id is not None and "Wechatpay-Serial" not in headers:
             headers["Wechatpay-Serial"] = public_key_id
+        logger.debug("signed %s %s as merchant %s", request.method, target, self.signer.mchid)
 
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self.sign(request)
         response = yield request
-
+        request_id = response.headers.get("Request-ID")
         if response.is_success:
             try:
                 self.verifier.verify(response.headers, response.content)
             except SignatureVerificationError as error:
                 error.status_code = response.status_code
+                logger.warning("refused HTTP %d answer: %s", response.status_code, error)
                 raise
+            logger.debug("verified HTTP %d answer, Request-ID %s", response.status_code, request_id)
+        elif response.status_code == httpx.codes.UNAUTHORIZED:
+            self._raise_if_clock_is_off(response)
+
+    def _raise_if_clock_is_off(self, response: httpx.Response) -> None:
+        """A 401 while the server's Date is minutes away means our timestamp, not our key, was refused."""
+        try:
+            server_time = email.utils.parsedate_to_datetime(response.headers.get("Date", "")).timestamp()
+        except (TypeError, ValueError):
+            return
+        skew = server_time - time.time()
+        if abs(skew) > self.verifier.max_skew:
+            raise ClockSkewError(
+                f"WeChat Pay refused the request (HTTP 401) and the local clock is {describe_skew(skew)} its Date"
+                f" header ({skew:+.0f} s). Requests are signed with the local time and accepted only within"
+                f" {self.verifier.max_skew} s of it: fix the clock (NTP)",
+                skew=skew,
+                request_id=response.headers.get("Request-ID"),
+                status_code=response.status_code,
+            )

@@ -25,6 +25,7 @@ from .credentials import (
 )
 from .errors import ConfigurationError, SignatureVerificationError, WeChatPayError
 from .keys import certificate_serial, load_certificate, load_private_key, load_public_key, read_pem
+from .retry import httpx_args
 from .signer import MerchantSigner, new_nonce, request_message
 
 EXIT_OK, EXIT_API_ERROR, EXIT_USAGE, EXIT_UNVERIFIED, EXIT_NETWORK = 0, 1, 2, 3, 4
@@ -127,7 +128,7 @@ def _request(method: str, args: argparse.Namespace, body: bytes = b"") -> httpx.
 def run_request(method: str, args: argparse.Namespace) -> int:
     body = _body(args.data) if method == "POST" else b""
     request = _request(method, args, body)
-    with httpx.Client(auth=_auth(args), timeout=args.timeout) as client:
+    with httpx.Client(**httpx_args(_auth(args)), timeout=args.timeout) as client:
         response = client.send(request)
     try:
         payload = response.json() if response.content else None

@@ -28,8 +28,44 @@ class SignatureVerificationError(WeChatPayError):
         self.request_id = request_id
         self.status_code = status_code
 
+    # What a message starts with, and whether it names the key serial.
+    summary = "response signature rejected"
+    names_serial = True
+
     def __str__(self) -> str:
-        context = f"serial={self.serial or '-'}, Request-ID={self.request_id or '-'}"
+        context = [f"serial={self.serial or '-'}"] if self.names_serial else []
+        context.append(f"Request-ID={self.request_id or '-'}")
         if self.status_code is not None:
-            context += f", HTTP {self.status_code}"
-        return f"response signature rejected: {self.reason} ({context})"
+            context.append(f"HTTP {self.status_code}")
+        return f"{self.summary}: {self.reason} ({', '.join(context)})"
+
+
+class ClockSkewError(SignatureVerificationError):
+    """The local clock is more than the allowed skew (5 minutes) away from WeChat Pay's.
+
+    Raised when a 2xx answer's Wechatpay-Timestamp is that far off, and when WeChat Pay refuses a request with 401
+    while its Date header is that far off: requests are signed with the local time. ``skew`` is the server's time
+    minus the local time, in seconds (positive: the local clock is behind).
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        skew: float,
+        serial: str | None = None,
+        request_id: str | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(reason, serial=serial, request_id=request_id, status_code=status_code)
+        self.skew = skew
+
+    summary = "local clock is off"
+    names_serial = False
+
+
+def describe_skew(skew: float) -> str:
+    """'about 10 min behind' for a skew in seconds (server time minus local time)."""
+    size = abs(skew)
+    amount = f"{size:.0f} s" if size < 120 else f"{size / 60:.0f} min" if size < 7200 else f"{size / 3600:.1f} h"
+    return f"about {amount} {'behind' if skew > 0 else 'ahead of'}"

@@ -11,7 +11,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from .errors import ConfigurationError, SignatureVerificationError
+from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError, describe_skew
 from .keys import PublicKeyInput, certificate_of, certificate_serial, load_public_key
 from .signer import SCHEME
 
@@ -91,10 +91,12 @@ class ResponseVerifier:
             raise reject("Wechatpay-Timestamp is not a Unix time in seconds")
         skew = int(timestamp) - (time.time() if now is None else now)
         if abs(skew) > self.max_skew:
-            direction = "ahead of" if skew > 0 else "behind"
-            raise reject(
-                f"Wechatpay-Timestamp is {abs(skew):.0f} s {direction} the local clock (at most {self.max_skew} s"
-                " allowed): a replayed response, or a local clock that is off"
+            raise ClockSkewError(
+                f"the local clock is {describe_skew(skew)} this response's Wechatpay-Timestamp ({skew:+.0f} s; at"
+                f" most {self.max_skew} s allowed). Fix the clock (NTP), unless the response is a replay",
+                skew=skew,
+                serial=serial or None,
+                request_id=request_id,
             )
 
         key = self._keys.get(serial.upper())

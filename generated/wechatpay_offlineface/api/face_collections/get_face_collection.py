@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -66,12 +66,33 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[FaceCollection | WeChatPayErrorBody]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+        # Not JSON (json.JSONDecodeError is a ValueError), a wrong type or a missing field.
+        if response.is_success:
+            reason = f"{type(error).__name__}: {error}"
+            raise errors.MalformedResponse(
+                response.status_code, response.headers.get("Request-ID"), reason[:300]
+            ) from error
+        # An error status keeps its status and Request-ID even when its body is not WeChat's JSON.
+        parsed = None
     return Response(
         status_code=http_status(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
+
+
+def _success(response: Response[FaceCollection | WeChatPayErrorBody]) -> FaceCollection:
+    """The parsed 2xx body; an error status raises errors.ApiError with WeChat's code, message and Request-ID."""
+    status = int(response.status_code)
+    if 200 <= status < 300 and response.parsed is not None:
+        return cast(FaceCollection, response.parsed)
+    if status >= 400:
+        raise errors.ApiError.from_response(status, response.headers, response.content, response.parsed)
+    raise errors.UnexpectedStatus(status, response.content)
 
 
 def sync_detailed(
@@ -90,7 +111,8 @@ def sync_detailed(
         appid (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
@@ -114,7 +136,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     appid: str | Unset = UNSET,
-) -> FaceCollection | WeChatPayErrorBody | None:
+) -> FaceCollection:
     """查询重采请求 (query a face re-collection request)
 
      Old photos can stop producing usable face features after an algorithm upgrade; WeChat Pay then asks
@@ -125,18 +147,22 @@ def sync(
         appid (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FaceCollection | WeChatPayErrorBody
+        FaceCollection
     """
 
-    return sync_detailed(
-        collection_id=collection_id,
-        client=client,
-        appid=appid,
-    ).parsed
+    return _success(
+        sync_detailed(
+            collection_id=collection_id,
+            client=client,
+            appid=appid,
+        )
+    )
 
 
 async def asyncio_detailed(
@@ -155,7 +181,8 @@ async def asyncio_detailed(
         appid (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
@@ -177,7 +204,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     appid: str | Unset = UNSET,
-) -> FaceCollection | WeChatPayErrorBody | None:
+) -> FaceCollection:
     """查询重采请求 (query a face re-collection request)
 
      Old photos can stop producing usable face features after an algorithm upgrade; WeChat Pay then asks
@@ -188,17 +215,19 @@ async def asyncio(
         appid (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FaceCollection | WeChatPayErrorBody
+        FaceCollection
     """
 
-    return (
+    return _success(
         await asyncio_detailed(
             collection_id=collection_id,
             client=client,
             appid=appid,
         )
-    ).parsed
+    )

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -62,12 +62,33 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[FaceCollectionList | WeChatPayErrorBody]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+        # Not JSON (json.JSONDecodeError is a ValueError), a wrong type or a missing field.
+        if response.is_success:
+            reason = f"{type(error).__name__}: {error}"
+            raise errors.MalformedResponse(
+                response.status_code, response.headers.get("Request-ID"), reason[:300]
+            ) from error
+        # An error status keeps its status and Request-ID even when its body is not WeChat's JSON.
+        parsed = None
     return Response(
         status_code=http_status(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
+
+
+def _success(response: Response[FaceCollectionList | WeChatPayErrorBody]) -> FaceCollectionList:
+    """The parsed 2xx body; an error status raises errors.ApiError with WeChat's code, message and Request-ID."""
+    status = int(response.status_code)
+    if 200 <= status < 300 and response.parsed is not None:
+        return cast(FaceCollectionList, response.parsed)
+    if status >= 400:
+        raise errors.ApiError.from_response(status, response.headers, response.content, response.parsed)
+    raise errors.UnexpectedStatus(status, response.content)
 
 
 def sync_detailed(
@@ -85,7 +106,8 @@ def sync_detailed(
         limit (int | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
@@ -111,7 +133,7 @@ def sync(
     organization_id: str,
     offset: int | Unset = UNSET,
     limit: int | Unset = UNSET,
-) -> FaceCollectionList | WeChatPayErrorBody | None:
+) -> FaceCollectionList:
     """查询重采用户列表 (list the users of an organization who must be re-collected)
 
     Args:
@@ -120,19 +142,23 @@ def sync(
         limit (int | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FaceCollectionList | WeChatPayErrorBody
+        FaceCollectionList
     """
 
-    return sync_detailed(
-        client=client,
-        organization_id=organization_id,
-        offset=offset,
-        limit=limit,
-    ).parsed
+    return _success(
+        sync_detailed(
+            client=client,
+            organization_id=organization_id,
+            offset=offset,
+            limit=limit,
+        )
+    )
 
 
 async def asyncio_detailed(
@@ -150,7 +176,8 @@ async def asyncio_detailed(
         limit (int | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
@@ -174,7 +201,7 @@ async def asyncio(
     organization_id: str,
     offset: int | Unset = UNSET,
     limit: int | Unset = UNSET,
-) -> FaceCollectionList | WeChatPayErrorBody | None:
+) -> FaceCollectionList:
     """查询重采用户列表 (list the users of an organization who must be re-collected)
 
     Args:
@@ -183,18 +210,20 @@ async def asyncio(
         limit (int | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FaceCollectionList | WeChatPayErrorBody
+        FaceCollectionList
     """
 
-    return (
+    return _success(
         await asyncio_detailed(
             client=client,
             organization_id=organization_id,
             offset=offset,
             limit=limit,
         )
-    ).parsed
+    )
