@@ -7,6 +7,7 @@ Each outcome carries the Request-ID where the answer had one, and arrives within
 from __future__ import annotations
 
 import time
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -142,3 +143,24 @@ def test_a_healthy_call_is_sent_once(sandbox: SandboxServer, auth: WeChatPayAuth
     collection = get_face_collection.sync("FC2353ZJIHOJKHOIIOIJ", client=client)
     assert collection.collection_id == "FC2353ZJIHOJKHOIIOIJ"
     assert len(wire.authorizations) == 1
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("offset", [-600, 900])
+async def test_a_local_clock_that_is_off_is_named_as_such(
+    sandbox: SandboxServer, auth: WeChatPayAuth, monkeypatch: pytest.MonkeyPatch, offset: int, mode: str
+) -> None:
+    """WeChat Pay refuses a request signed with a skewed clock (401): the error names the clock, and by how much."""
+    skewed = types.SimpleNamespace(time=lambda: time.time() + offset)
+    monkeypatch.setattr("wechatpay_signing.signer.time", skewed)
+    monkeypatch.setattr("wechatpay_signing.auth.time", skewed)
+    client, _ = recommended_client(sandbox, auth, fault="")
+    direction = "ahead of" if offset > 0 else "behind"
+    minutes = abs(offset) // 60
+    with pytest.raises(ClockSkewError, match=f"local clock is about {minutes} min {direction} its Date") as caught:
+        if mode == "sync":
+            get_face_collection.sync_detailed("FC2353ZJIHOJKHOIIOIJ", client=client)
+        else:
+            await get_face_collection.asyncio_detailed("FC2353ZJIHOJKHOIIOIJ", client=client)
+    assert caught.value.status_code == 401 and caught.value.request_id
+    assert abs(caught.value.skew + offset) < 5

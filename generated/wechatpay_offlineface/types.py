@@ -65,4 +65,35 @@ def http_status(code: int) -> HTTPStatus | int:
         return code
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "http_status"]
+def check_text(name: str, value: object) -> None:
+    """Refuse a string UTF-8 cannot encode (a lone surrogate) before it reaches httpx's encoder"""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(
+                f"{name} must be text that UTF-8 can encode, not {value!r}: it holds a lone surrogate"
+            ) from None
+
+
+def check_path_segment(name: str, value: object) -> None:
+    """The value as one path segment; "", "." and ".." would make httpx call another endpoint, so they are refused"""
+    text = str(value)
+    if text in ("", ".", ".."):
+        raise ValueError(
+            f"{name} must be one path segment, not {text!r}: it would send the request to another endpoint"
+        )
+    check_text(name, text)
+
+
+__all__ = [
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "check_path_segment",
+    "check_text",
+    "http_status",
+]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -85,8 +85,12 @@ class FaceCollection:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         collection_id = d.pop("collection_id")
+        if not isinstance(collection_id, str):
+            raise TypeError("collection_id must be a string, not " + type(collection_id).__name__)
 
         organization_id = d.pop("organization_id")
+        if not isinstance(organization_id, str):
+            raise TypeError("organization_id must be a string, not " + type(organization_id).__name__)
 
         def _parse_collection_state(data: object) -> CollectionState | str:
             try:
@@ -97,13 +101,23 @@ class FaceCollection:
                 return collection_state_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(CollectionState | str, data)
+            collection_state_type_1 = data
+            if not isinstance(collection_state_type_1, str):
+                raise TypeError(
+                    "collection_state_type_1 must be a string, not " + type(collection_state_type_1).__name__
+                )
+
+            return collection_state_type_1
 
         collection_state = _parse_collection_state(d.pop("collection_state"))
 
         use_id = d.pop("use_id", UNSET)
+        if not isinstance(use_id, (str, Unset)):
+            raise TypeError("use_id must be a string, not " + type(use_id).__name__)
 
         user_id = d.pop("user_id", UNSET)
+        if not isinstance(user_id, (str, Unset)):
+            raise TypeError("user_id must be a string, not " + type(user_id).__name__)
 
         _register_photo_upload_time = d.pop("register_photo_upload_time", UNSET)
         register_photo_upload_time: datetime.datetime | Unset
@@ -129,7 +143,13 @@ class FaceCollection:
             confirm_time=confirm_time,
         )
 
-        face_collection.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        face_collection.additional_properties = additional_properties
         return face_collection
 
     @property

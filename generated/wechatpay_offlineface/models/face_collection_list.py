@@ -52,7 +52,13 @@ class FaceCollectionList:
             face_collections=face_collections,
         )
 
-        face_collection_list.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        face_collection_list.additional_properties = additional_properties
         return face_collection_list
 
     @property

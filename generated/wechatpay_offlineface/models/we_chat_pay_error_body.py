@@ -55,8 +55,12 @@ class WeChatPayErrorBody:
 
         d = dict(src_dict)
         code = d.pop("code")
+        if not isinstance(code, str):
+            raise TypeError("code must be a string, not " + type(code).__name__)
 
         message = d.pop("message")
+        if not isinstance(message, str):
+            raise TypeError("message must be a string, not " + type(message).__name__)
 
         _detail = d.pop("detail", UNSET)
         detail: WeChatPayErrorDetail | Unset
@@ -71,7 +75,13 @@ class WeChatPayErrorBody:
             detail=detail,
         )
 
-        we_chat_pay_error_body.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        we_chat_pay_error_body.additional_properties = additional_properties
         return we_chat_pay_error_body
 
     @property

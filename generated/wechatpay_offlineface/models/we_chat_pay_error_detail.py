@@ -52,12 +52,18 @@ class WeChatPayErrorDetail:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         field = d.pop("field", UNSET)
+        if not isinstance(field, (str, Unset)):
+            raise TypeError("field must be a string, not " + type(field).__name__)
 
         value = d.pop("value", UNSET)
 
         issue = d.pop("issue", UNSET)
+        if not isinstance(issue, (str, Unset)):
+            raise TypeError("issue must be a string, not " + type(issue).__name__)
 
         location = d.pop("location", UNSET)
+        if not isinstance(location, (str, Unset)):
+            raise TypeError("location must be a string, not " + type(location).__name__)
 
         we_chat_pay_error_detail = cls(
             field=field,
@@ -66,7 +72,13 @@ class WeChatPayErrorDetail:
             location=location,
         )
 
-        we_chat_pay_error_detail.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        we_chat_pay_error_detail.additional_properties = additional_properties
         return we_chat_pay_error_detail
 
     @property

@@ -7,7 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.face_collection import FaceCollection
 from ...models.we_chat_pay_error_body import WeChatPayErrorBody
-from ...types import UNSET, Response, Unset, http_status
+from ...types import UNSET, Response, Unset, check_path_segment, check_text, http_status
 
 
 def _get_kwargs(
@@ -15,12 +15,8 @@ def _get_kwargs(
     *,
     appid: str | Unset = UNSET,
 ) -> dict[str, Any]:
-    # httpx removes dot segments and an empty one changes the route: such a value would call another endpoint.
-    if str(collection_id) in ("", ".", ".."):
-        raise ValueError(
-            f"collection_id must be one path segment, not {str(collection_id)!r}: it would send the request to another"
-            " endpoint"
-        )
+    check_path_segment("collection_id", collection_id)
+    check_text("appid", appid)
 
     params: dict[str, Any] = {}
 
@@ -111,7 +107,7 @@ def sync_detailed(
         appid (str | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
@@ -147,7 +143,7 @@ def sync(
         appid (str | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -181,7 +177,7 @@ async def asyncio_detailed(
         appid (str | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
@@ -215,7 +211,7 @@ async def asyncio(
         appid (str | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.

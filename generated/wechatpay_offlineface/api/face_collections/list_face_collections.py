@@ -6,7 +6,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.face_collection_list import FaceCollectionList
 from ...models.we_chat_pay_error_body import WeChatPayErrorBody
-from ...types import UNSET, Response, Unset, http_status
+from ...types import UNSET, Response, Unset, check_text, http_status
 
 
 def _get_kwargs(
@@ -15,6 +15,9 @@ def _get_kwargs(
     offset: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> dict[str, Any]:
+    check_text("organization_id", organization_id)
+    check_text("offset", offset)
+    check_text("limit", limit)
 
     params: dict[str, Any] = {}
 
@@ -106,7 +109,7 @@ def sync_detailed(
         limit (int | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
@@ -142,7 +145,7 @@ def sync(
         limit (int | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -176,7 +179,7 @@ async def asyncio_detailed(
         limit (int | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
@@ -210,7 +213,7 @@ async def asyncio(
         limit (int | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", before anything is sent.
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
