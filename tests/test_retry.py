@@ -113,13 +113,13 @@ async def test_gives_up_after_the_default_two_retries_with_the_last_request_id(m
 @MODES
 async def test_backoff_is_capped_exponential_with_full_jitter(mode: str, sleeps: list[float]) -> None:
     retry = DEFAULT_RETRY.copy_with(total=6)
-    for _ in range(20):
+    for _ in range(12):
         server = ScriptedWeChatPay(*[500] * 6)
         await call(mode, client_for(server, retry))
     # Attempt n waits a random share of 0.25 * 2**n s, never more than 5 s.
-    for n, waited in zip(list(range(1, 7)) * 20, sleeps, strict=True):
+    for n, waited in zip(list(range(1, 7)) * 12, sleeps, strict=True):
         assert 0 <= waited <= min(0.25 * 2**n, 5.0)
-    assert len(set(sleeps)) > 60  # jittered, not fixed (waits capped at 5 s are equal)
+    assert len(set(sleeps)) > 40  # jittered, not fixed (waits capped at 5 s are equal)
     assert max(sleeps) > 2.5
 
 

@@ -11,11 +11,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from starlette.applications import Starlette
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
@@ -46,6 +48,23 @@ _ERROR_FAULTS = {
     "561": (561, "SYSTEM_ERROR", "系统繁忙，请稍后重试"),
 }
 DEFAULT_FIXTURES = Path(__file__).with_name("face_collections.json")
+_COLLECTIONS_PREFIX = "/v3/offlineface/face-collections/"
+
+
+class _AnythingConvertor(Convertor[str]):
+    """Any decoded rest of the path, new lines included (Starlette's "path" stops at one); the handler reads
+    the raw path to tell an encoded "/" from a real one."""
+
+    regex = "(?s:.*)"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("anything", _AnythingConvertor())
 
 
 @dataclass
@@ -135,9 +154,18 @@ def create_app(config: SandboxConfig) -> Starlette:
         return run
 
     async def get_face_collection(request: Request) -> tuple[int, Any]:
-        item = by_id.get(request.path_params["collection_id"])
+        # Read the segment from the raw path: the decoded one cannot tell an encoded "/" (%2F) from a real one.
+        raw_segment = request.scope["raw_path"].decode("latin-1").removeprefix(_COLLECTIONS_PREFIX)
+        if not raw_segment or "/" in raw_segment:
+            raise Answer(404, "NOT_FOUND", f"GET {request.url.path} is not served here")
+        try:
+            collection_id = unquote(raw_segment, errors="strict")
+        except UnicodeDecodeError:
+            raise Answer(400, "PARAM_ERROR", "参数错误: collection_id is not UTF-8") from None
+        item = by_id.get(collection_id)
         if item is None:
-            raise Answer(404, "RESOURCE_NOT_EXISTS", "重采请求不存在")
+            detail = {"field": "collection_id", "value": collection_id, "issue": "no such request", "location": "path"}
+            raise Answer(404, "RESOURCE_NOT_EXISTS", "重采请求不存在", detail)
         return 200, item
 
     async def list_face_collections(request: Request) -> tuple[int, Any]:
@@ -163,13 +191,14 @@ def create_app(config: SandboxConfig) -> Starlette:
         status = getattr(error, "status_code", 404)
         code = "NOT_FOUND" if status == 404 else "INVALID_REQUEST"
         payload = {"code": code, "message": f"{request.method} {request.url.path} is not served here"}
-        headers = {"Request-ID": f"{uuid.uuid4().hex.upper()}-sandbox"}
+        # Starlette's 405 carries the Allow header that RFC 9110 requires.
+        headers = {**(getattr(error, "headers", None) or {}), "Request-ID": f"{uuid.uuid4().hex.upper()}-sandbox"}
         return Response(_json(payload), status, headers, media_type="application/json")
 
     return Starlette(
         exception_handlers={404: no_route, 405: no_route},
         routes=[
-            Route("/v3/offlineface/face-collections/{collection_id}", endpoint(get_face_collection)),
+            Route(_COLLECTIONS_PREFIX + "{collection_id:anything}", endpoint(get_face_collection)),
             Route("/v3/offlineface/face-collections", endpoint(list_face_collections)),
             Route("/v3/certificates", endpoint(certificates)),
         ],
