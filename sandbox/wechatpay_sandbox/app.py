@@ -75,7 +75,7 @@ class SandboxConfig:
     fault: str | None = None
     slow_seconds: float = 3.0
     extra_merchants: list[Merchant] = field(default_factory=list)
-    apiv3_key: str | None = None
+    apiv3_key: str | None = field(default=None, repr=False)
 
 
 class Answer(Exception):

@@ -6,7 +6,7 @@ import datetime
 import json
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
@@ -23,7 +23,7 @@ PUBLIC_KEY_ID = "PUB_KEY_ID_0119000001092024112500000000"
 @dataclass(frozen=True)
 class PlatformCertificate:
     certificate: x509.Certificate
-    private_key: rsa.RSAPrivateKey
+    private_key: rsa.RSAPrivateKey = field(repr=False)
 
     @property
     def serial(self) -> str:
@@ -38,9 +38,9 @@ class SandboxCredentials:
     mchid: str
     merchant_certificate: x509.Certificate
     public_key_id: str
-    public_key_private: rsa.RSAPrivateKey
+    public_key_private: rsa.RSAPrivateKey = field(repr=False)
     platform_certificates: tuple[PlatformCertificate, ...]
-    apiv3_key: str
+    apiv3_key: str = field(repr=False)  # a secret, even a sandbox's: kept out of reprs and logs
 
     @property
     def merchant_serial(self) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email.utils
-import logging
 import platform
 import time
 from collections.abc import Generator
@@ -12,6 +11,7 @@ import httpx
 
 from ._version import __version__
 from .errors import ClockSkewError, SignatureVerificationError, describe_skew
+from .logs import logger, redact_httpcore_traces
 from .signer import MerchantSigner
 from .verifier import ResponseVerifier
 
@@ -19,8 +19,7 @@ USER_AGENT = f"wechatpay-signing/{__version__} httpx/{httpx.__version__} Python/
 _HTTPX_DEFAULT_USER_AGENT = f"python-httpx/{httpx.__version__}"
 
 # Logs name the method, target, serial and Request-ID; never a key, a signature or an Authorization value.
-logger = logging.getLogger("wechatpay_signing")
-logger.addHandler(logging.NullHandler())  # a library stays quiet until the application configures logging
+redact_httpcore_traces()
 
 
 class WeChatPayAuth(httpx.Auth):
