@@ -6,7 +6,6 @@ Pointing the same code at WeChat Pay is a matter of the base URL and real creden
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -15,7 +14,7 @@ from wechatpay_offlineface import Client, errors
 from wechatpay_offlineface.api.face_collections import get_face_collection, list_face_collections
 from wechatpay_offlineface.models import FaceCollection
 from wechatpay_offlineface.types import Unset
-from wechatpay_sandbox import FAULT_HEADER
+from wechatpay_sandbox import FAULT_HEADER, SandboxProcess
 from wechatpay_signing import SignatureVerificationError, WeChatPayAuth, auth_from_env, httpx_args
 
 
@@ -69,21 +68,9 @@ def run_tampered(client: Client) -> None:
 
 def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="wechatpay-demo-"))
-    sandbox = subprocess.Popen(
-        [sys.executable, "-m", "wechatpay_sandbox", "--credentials-dir", str(folder)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert sandbox.stdout is not None  # noqa: S101
-        first = sandbox.stdout.readline()
-        if "listening on" not in first:
-            raise SystemExit(f"the sandbox did not start: {first!r}")
-        url = first.rsplit(" ", 1)[1].strip()
-        print(first.strip())
-        for _ in range(3):
-            print(sandbox.stdout.readline().rstrip())
-        env = dict(line.split("=", 1) for line in (folder / "wechatpay.env").read_text().splitlines())
+    with SandboxProcess(folder) as sandbox:
+        print("\n".join(sandbox.banner))
+        url, env = sandbox.url, sandbox.env
         auth: WeChatPayAuth = auth_from_env(env)
         print(f"client auth: {auth!r}")
         # Signing, verification and retries of idempotent calls, as the README recommends.
@@ -92,9 +79,6 @@ def main() -> int:
             run_sync(client)
             run_tampered(client)
         asyncio.run(run_async(Client(base_url=url, httpx_args=httpx_args(auth))))
-    finally:
-        sandbox.terminate()
-        sandbox.wait(timeout=10)
     print("\nsandbox stopped; demo done.")
     return 0
 

@@ -2,6 +2,14 @@
 
 from .app import FAULT_HEADER, FAULTS, SandboxConfig, create_app
 from .credentials import SandboxCredentials
-from .server import SandboxServer
+from .server import SandboxProcess, SandboxServer
 
-__all__ = ["FAULTS", "FAULT_HEADER", "SandboxConfig", "SandboxCredentials", "SandboxServer", "create_app"]
+__all__ = [
+    "FAULTS",
+    "FAULT_HEADER",
+    "SandboxConfig",
+    "SandboxCredentials",
+    "SandboxProcess",
+    "SandboxServer",
+    "create_app",
+]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from types import TracebackType
 
 import uvicorn
@@ -53,6 +57,62 @@ class SandboxServer:
         self._socket.close()
 
     def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+class SandboxProcess:
+    """The sandbox as ``python -m wechatpay_sandbox`` in another process, so it does not share the caller's GIL.
+
+    ``with SandboxProcess(folder) as sandbox: auth_from_env(sandbox.env)``; ``extra_args`` go to the command line.
+    """
+
+    def __init__(self, credentials_dir: Path, *extra_args: str, cpu: int | None = None) -> None:
+        self.folder = credentials_dir
+        self._command = [sys.executable, "-m", "wechatpay_sandbox", "--credentials-dir", str(credentials_dir)]
+        self._command += extra_args
+        self._cpu = cpu
+        self._process: subprocess.Popen[str] | None = None
+        self.url = ""
+        self.banner: list[str] = []
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The WECHATPAY_* settings it wrote: credentials and WECHATPAY_BASE_URL."""
+        lines = (self.folder / "wechatpay.env").read_text().splitlines()
+        return dict(line.split("=", 1) for line in lines)
+
+    @property
+    def pid(self) -> int:
+        if self._process is None:
+            raise RuntimeError("the sandbox process is not running")
+        return self._process.pid
+
+    def start(self) -> SandboxProcess:
+        self._process = subprocess.Popen(self._command, stdout=subprocess.PIPE, text=True)  # noqa: S603
+        if self._cpu is not None and hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(self._process.pid, {self._cpu})
+        assert self._process.stdout is not None  # noqa: S101 - stdout=PIPE above
+        first = self._process.stdout.readline()
+        if "listening on" not in first:
+            self.stop()
+            raise RuntimeError(f"the WeChat Pay sandbox did not start: {first!r}")
+        self.url = first.rsplit(" ", 1)[1].strip()
+        self.banner = [first.rstrip()] + [self._process.stdout.readline().rstrip() for _ in range(3)]
+        return self
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+            if self._process.stdout is not None:
+                self._process.stdout.close()
+
+    def __enter__(self) -> SandboxProcess:
         return self.start()
 
     def __exit__(
