@@ -50,7 +50,7 @@ def test_from_files_certificates_only() -> None:
         ({"WECHATPAY_PRIVATE_KEY_PATH": "/nonexistent/apiclient_key.pem"}, "merchant private key file"),
         ({"WECHATPAY_PUBLIC_KEY_ID": ""}, "give both or neither"),
         ({"WECHATPAY_PUBLIC_KEY_ID": "0114232134912410000000000000"}, "must start with PUB_KEY_ID_"),
-        ({"WECHATPAY_PUBLIC_KEY_ID": "", "WECHATPAY_PUBLIC_KEY_PATH": ""}, "public key .ID and file. or platform"),
+        ({"WECHATPAY_PUBLIC_KEY_ID": "", "WECHATPAY_PUBLIC_KEY_PATH": ""}, "nothing to verify .* WECHATPAY_APIV3_KEY"),
     ],
 )
 def test_missing_or_wrong_settings_are_named(change: dict[str, str], names: str) -> None:

@@ -216,7 +216,7 @@ def test_malformed_timestamp_is_rejected(
 @pytest.mark.parametrize(
     ("keys", "names"),
     [
-        ({}, "at least one"),
+        ({}, "needs a WeChat Pay public key, a platform certificate, or a certificate store"),
         ({PLATFORM_B_SERIAL: pem("platform_a_cert.pem")}, f"has serial {PLATFORM_A_SERIAL}"),
         ({PUBLIC_KEY_ID: pem("merchant_key.pem")}, "private key"),
         ({PUBLIC_KEY_ID: b"garbage"}, "not a PEM public key"),

@@ -23,7 +23,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 from wechatpay_signing import certificate_serial
 
-from .credentials import SandboxCredentials
+from .credentials import SandboxCredentials, expired_platform_certificate
 from .signing import Merchant, SignError, check_request, sign_response
 
 FAULT_HEADER = "Wechatpay-Sandbox-Fault"
@@ -76,6 +76,11 @@ class SandboxConfig:
     slow_seconds: float = 3.0
     extra_merchants: list[Merchant] = field(default_factory=list)
     apiv3_key: str | None = field(default=None, repr=False)
+    # Certificate mode: which platform certificate signs (an index; the newest by default). Read on every request,
+    # so a test can rotate the signer while the sandbox runs.
+    signing_platform: int = -1
+    # List an expired certificate in /v3/certificates too (signed answers never use it).
+    expired_certificate: bool = False
 
 
 class Answer(Exception):
@@ -100,14 +105,17 @@ def create_app(config: SandboxConfig) -> Starlette:
         m.mchid: m for m in [Merchant(credentials.mchid, credentials.merchant_certificate), *config.extra_merchants]
     }
     apiv3_key = (config.apiv3_key or credentials.apiv3_key).encode()
-    newest_platform = credentials.platform_certificates[-1]
-    if config.certificate_mode:
-        signing_key, signing_serial = newest_platform.private_key, newest_platform.serial
-    else:
-        signing_key, signing_serial = credentials.public_key_private, credentials.public_key_id
+    listed = list(credentials.platform_certificates)
+    if config.expired_certificate:
+        listed.insert(0, expired_platform_certificate())
 
     def signed(body: bytes, fault: str | None, request_id: str) -> dict[str, str]:
         timestamp = int(time.time()) - (600 if fault == "stale-timestamp" else 0)
+        if config.certificate_mode:
+            platform = credentials.platform_certificates[config.signing_platform]
+            signing_key, signing_serial = platform.private_key, platform.serial
+        else:
+            signing_key, signing_serial = credentials.public_key_private, credentials.public_key_id
         headers = sign_response(signing_key, signing_serial, body, timestamp=timestamp)
         if fault == "bad-signature":
             headers["Wechatpay-Signature"] = base64.b64encode(b"\x00" * 256).decode()
@@ -180,11 +188,7 @@ def create_app(config: SandboxConfig) -> Starlette:
     async def certificates(request: Request) -> tuple[int, Any]:
         if not config.certificate_mode:
             raise Answer(404, "RESOURCE_NOT_EXISTS", "商户未申请平台证书，请使用微信支付公钥")
-        return 200, {
-            "data": [
-                _encrypted_entry(platform.certificate, apiv3_key) for platform in credentials.platform_certificates
-            ]
-        }
+        return 200, {"data": [_encrypted_entry(platform.certificate, apiv3_key) for platform in listed]}
 
     async def no_route(request: Request, error: Exception) -> Response:
         # Outside the served operations, still answer as WeChat Pay does: JSON with a Request-ID.

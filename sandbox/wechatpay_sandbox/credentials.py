@@ -85,6 +85,13 @@ def _certificate(
     )
 
 
+def expired_platform_certificate() -> PlatformCertificate:
+    """A platform certificate that expired yesterday, as a lagging download might still list."""
+    key = _new_key()
+    now = datetime.datetime.now(datetime.UTC)
+    return PlatformCertificate(_certificate(key, "Tenpay.com Root CA", now - datetime.timedelta(days=366), 365), key)
+
+
 def _pem_key(key: rsa.RSAPrivateKey) -> bytes:
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()

@@ -2,6 +2,12 @@
 
 from ._version import __version__
 from .auth import USER_AGENT, WeChatPayAuth
+from .certificates import (
+    CertificateDecryptionError,
+    CertificateError,
+    PlatformCertificate,
+    PlatformCertificateStore,
+)
 from .credentials import auth_from_env, auth_from_files
 from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError, WeChatPayError
 from .keys import certificate_serial, load_private_key, load_public_key
@@ -13,9 +19,13 @@ __all__ = [
     "DEFAULT_RETRY",
     "RETRY_STATUSES",
     "USER_AGENT",
+    "CertificateDecryptionError",
+    "CertificateError",
     "ClockSkewError",
     "ConfigurationError",
     "MerchantSigner",
+    "PlatformCertificate",
+    "PlatformCertificateStore",
     "ResponseVerifier",
     "SignatureVerificationError",
     "WeChatPayAuth",

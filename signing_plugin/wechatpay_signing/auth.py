@@ -5,8 +5,9 @@ from __future__ import annotations
 import email.utils
 import platform
 import time
-from collections.abc import Generator
+from collections.abc import AsyncGenerator, Generator
 
+import anyio.to_thread
 import httpx
 
 from ._version import __version__
@@ -25,11 +26,13 @@ redact_httpcore_traces()
 class WeChatPayAuth(httpx.Auth):
     """Signs each request with the merchant key and verifies each 2xx response with WeChat Pay's keys.
 
-    It implements only ``auth_flow``, so one instance serves ``httpx.Client`` and ``httpx.AsyncClient`` alike,
-    and httpx reads both bodies before the flow sees them. A response that fails verification raises
-    ``SignatureVerificationError`` from the call and is never returned.
+    One instance serves ``httpx.Client`` and ``httpx.AsyncClient`` alike, from any number of threads and tasks.
+    A response that fails verification raises ``SignatureVerificationError`` from the call and is never returned.
+    With a certificate store in the verifier, the flow first refreshes it when due or when an answer names a
+    serial it does not hold.
     """
 
+    # httpx's own flows would read both bodies for these; the flows below read them themselves.
     requires_request_body = True
     requires_response_body = True
 
@@ -56,8 +59,39 @@ class WeChatPayAuth(httpx.Auth):
         logger.debug("signed %s %s as merchant %s", request.method, target, self.signer.mchid)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Sign, send, check: for a caller that drives the flow itself with bodies read (no certificate refresh)."""
         self.sign(request)
         response = yield request
+        self.check(response)
+
+    # httpx drives one of the two flows below. They differ only in how a certificate refresh runs: in a sync
+    # client it blocks this thread; in an async one it runs in a worker thread, so the event loop goes on.
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.read()
+        self.sign(request)
+        response = yield request
+        response.read()
+        store = self.verifier.certificates
+        if store is not None and response.is_success:
+            seen = store.generation
+            if store.should_refresh(response.headers.get("Wechatpay-Serial")):
+                store.refresh(seen_generation=seen)
+        self.check(response)
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        await request.aread()
+        self.sign(request)
+        response = yield request
+        await response.aread()
+        store = self.verifier.certificates
+        if store is not None and response.is_success:
+            seen = store.generation
+            if store.should_refresh(response.headers.get("Wechatpay-Serial")):
+                await anyio.to_thread.run_sync(lambda: store.refresh(seen_generation=seen))
+        self.check(response)
+
+    def check(self, response: httpx.Response) -> None:
+        """Verify a 2xx answer (raising SignatureVerificationError), and name a skewed clock behind a 401."""
         request_id = response.headers.get("Request-ID")
         if response.is_success:
             try:

@@ -10,11 +10,16 @@ import re
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import httpx
 
 from .auth import WeChatPayAuth
+from .certificates import CertificateError, PlatformCertificateStore
 from .credentials import (
+    ENV_APIV3_KEY,
+    ENV_APIV3_KEY_PATH,
+    ENV_BASE_URL,
     ENV_MCHID,
     ENV_PLATFORM_CERTIFICATE_PATHS,
     ENV_PRIVATE_KEY_PATH,
@@ -24,7 +29,7 @@ from .credentials import (
     auth_from_files,
 )
 from .errors import ConfigurationError, SignatureVerificationError, WeChatPayError
-from .keys import certificate_serial, load_certificate, load_private_key, load_public_key, read_pem
+from .keys import certificate_serial, load_certificate, load_private_key, load_public_key, read_pem, read_text
 from .retry import httpx_args
 from .signer import MerchantSigner, new_nonce, request_message
 
@@ -38,7 +43,7 @@ EXIT_CODES = """exit status:
 
 # Option, environment variable, help.
 _SETTINGS = [
-    ("--base-url", "WECHATPAY_BASE_URL", "API host (default: https://api.mch.weixin.qq.com)"),
+    ("--base-url", ENV_BASE_URL, "API host (default: https://api.mch.weixin.qq.com)"),
     ("--mchid", ENV_MCHID, "merchant ID"),
     ("--serial-no", ENV_SERIAL_NO, "merchant API certificate serial"),
     ("--private-key", ENV_PRIVATE_KEY_PATH, "merchant private key file (apiclient_key.pem)"),
@@ -50,6 +55,7 @@ _SETTINGS = [
         ENV_PLATFORM_CERTIFICATE_PATHS,
         f"platform certificate files, '{os.pathsep}'-separated",
     ),
+    ("--apiv3-key-file", ENV_APIV3_KEY_PATH, f"file holding the APIv3 key (or set ${ENV_APIV3_KEY} itself)"),
 ]
 
 
@@ -78,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--timestamp", type=int, help="Unix seconds (default: now)")
     explain.add_argument("--nonce", help="nonce (default: a fresh one)")
     commands.add_parser("doctor", help="check the credentials and the local clock, one line per finding")
+    certificates = commands.add_parser(
+        "certificates", help="download, decrypt and verify the platform certificates; write them to a folder"
+    )
+    certificates.add_argument("--output", type=Path, required=True, help="folder for <serial>.pem (made 0700)")
     return parser
 
 
@@ -98,6 +108,13 @@ def _signer(args: argparse.Namespace) -> MerchantSigner:
     return MerchantSigner(_required(args, "mchid"), _required(args, "serial_no"), private_key)
 
 
+def _apiv3_key(args: argparse.Namespace) -> str | None:
+    # Never an option of its own: a command line is visible to every user of the machine.
+    if os.environ.get(ENV_APIV3_KEY):
+        return os.environ[ENV_APIV3_KEY]
+    return read_text(args.apiv3_key_file, "APIv3 key").strip() if args.apiv3_key_file else None
+
+
 def _auth(args: argparse.Namespace) -> WeChatPayAuth:
     certificates = [path for path in (args.platform_certs or "").split(os.pathsep) if path]
     return auth_from_files(
@@ -107,7 +124,38 @@ def _auth(args: argparse.Namespace) -> WeChatPayAuth:
         public_key_id=args.public_key_id,
         public_key_path=args.public_key,
         platform_certificate_paths=certificates,
+        apiv3_key=_apiv3_key(args),
+        base_url=_base_url(args),
     )
+
+
+def run_certificates(args: argparse.Namespace) -> int:
+    apiv3_key = _apiv3_key(args)
+    if apiv3_key is None:
+        raise ConfigurationError(f"--apiv3-key-file, ${ENV_APIV3_KEY_PATH} or ${ENV_APIV3_KEY} is required")
+    store = PlatformCertificateStore(
+        _signer(args), apiv3_key, base_url=_base_url(args), cache_dir=args.output, timeout=args.timeout
+    )
+    try:
+        held = store.refresh_or_raise()
+    except CertificateError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_API_ERROR if error.status_code is not None else EXIT_UNVERIFIED
+    finally:
+        store.close()
+    if not store.has_certificates:
+        print(
+            "WeChat Pay has no platform certificates for this merchant (404 RESOURCE_NOT_EXISTS): verify its answers"
+            " with the WeChat Pay public key (PUB_KEY_ID_...) instead",
+            file=sys.stderr,
+        )
+        return EXIT_API_ERROR
+    for certificate in held:
+        print(
+            f"{certificate.serial}  valid {certificate.not_before:%Y-%m-%d %H:%M} to"
+            f" {certificate.not_after:%Y-%m-%d %H:%M} UTC  -> {args.output / (certificate.serial + '.pem')}"
+        )
+    return EXIT_OK
 
 
 def _body(data: str) -> bytes:
@@ -240,6 +288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_request(args.command.upper(), args)
         if args.command == "explain":
             return run_explain(args)
+        if args.command == "certificates":
+            return run_certificates(args)
         return run_doctor(args)
     except SignatureVerificationError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -7,8 +7,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .auth import WeChatPayAuth
+from .certificates import DEFAULT_BASE_URL, PlatformCertificateStore
 from .errors import ConfigurationError
-from .keys import PublicKeyInput, certificate_serial, load_certificate, read_pem
+from .keys import PublicKeyInput, certificate_serial, load_certificate, read_pem, read_text
 from .signer import MerchantSigner
 from .verifier import PUBLIC_KEY_ID_PREFIX, ResponseVerifier
 
@@ -19,6 +20,11 @@ ENV_PRIVATE_KEY_PATH = "WECHATPAY_PRIVATE_KEY_PATH"
 ENV_PUBLIC_KEY_ID = "WECHATPAY_PUBLIC_KEY_ID"
 ENV_PUBLIC_KEY_PATH = "WECHATPAY_PUBLIC_KEY_PATH"
 ENV_PLATFORM_CERTIFICATE_PATHS = "WECHATPAY_PLATFORM_CERTIFICATE_PATHS"
+# Downloading platform certificates: the APIv3 key (in the variable, or a file), where to keep them, which host.
+ENV_APIV3_KEY = "WECHATPAY_APIV3_KEY"
+ENV_APIV3_KEY_PATH = "WECHATPAY_APIV3_KEY_PATH"
+ENV_CERTIFICATE_CACHE_DIR = "WECHATPAY_CERTIFICATE_CACHE_DIR"
+ENV_BASE_URL = "WECHATPAY_BASE_URL"
 
 
 def auth_from_files(
@@ -29,10 +35,15 @@ def auth_from_files(
     public_key_id: str | None = None,
     public_key_path: str | Path | None = None,
     platform_certificate_paths: Iterable[str | Path] = (),
+    apiv3_key: str | bytes | None = None,
+    certificate_cache_dir: str | Path | None = None,
+    base_url: str = DEFAULT_BASE_URL,
 ) -> WeChatPayAuth:
     """A WeChatPayAuth from apiclient_key.pem and WeChat Pay's public key file, platform certificates, or both.
 
-    Platform certificates are filed under their own serials, read from the certificates.
+    Platform certificates are filed under their own serials, read from the certificates. With ``apiv3_key`` the
+    auth also downloads them from ``base_url`` and keeps them fresh (a PlatformCertificateStore), caching them in
+    ``certificate_cache_dir`` when given.
     """
     signer = MerchantSigner(mchid, serial_no, read_pem(private_key_path, "merchant private key"))
     public_keys: dict[str, PublicKeyInput] = {}
@@ -45,9 +56,16 @@ def auth_from_files(
     for path in platform_certificate_paths:
         certificate = load_certificate(read_pem(path, "platform certificate"))
         public_keys[certificate_serial(certificate)] = certificate
-    if not public_keys:
-        raise ConfigurationError("give the WeChat Pay public key (ID and file) or platform certificates to verify with")
-    return WeChatPayAuth(signer, ResponseVerifier(public_keys))
+    store = None
+    if apiv3_key is not None:
+        store = PlatformCertificateStore(signer, apiv3_key, base_url=base_url, cache_dir=certificate_cache_dir)
+    if not public_keys and store is None:
+        raise ConfigurationError(
+            "nothing to verify WeChat Pay's answers with: give the WeChat Pay public key (ID and file), platform"
+            f" certificate files, or the APIv3 key to download platform certificates ({ENV_PUBLIC_KEY_ID} with"
+            f" {ENV_PUBLIC_KEY_PATH}, {ENV_PLATFORM_CERTIFICATE_PATHS}, or {ENV_APIV3_KEY} / {ENV_APIV3_KEY_PATH})"
+        )
+    return WeChatPayAuth(signer, ResponseVerifier(public_keys, certificates=store))
 
 
 def auth_from_env(environ: Mapping[str, str] | None = None) -> WeChatPayAuth:
@@ -61,6 +79,9 @@ def auth_from_env(environ: Mapping[str, str] | None = None) -> WeChatPayAuth:
         return value
 
     certificates = env.get(ENV_PLATFORM_CERTIFICATE_PATHS, "")
+    apiv3_key: str | None = env.get(ENV_APIV3_KEY) or None
+    if apiv3_key is None and env.get(ENV_APIV3_KEY_PATH):
+        apiv3_key = read_text(env[ENV_APIV3_KEY_PATH], "APIv3 key").strip()
     return auth_from_files(
         mchid=required(ENV_MCHID),
         serial_no=required(ENV_SERIAL_NO),
@@ -68,4 +89,7 @@ def auth_from_env(environ: Mapping[str, str] | None = None) -> WeChatPayAuth:
         public_key_id=env.get(ENV_PUBLIC_KEY_ID) or None,
         public_key_path=env.get(ENV_PUBLIC_KEY_PATH) or None,
         platform_certificate_paths=[path for path in certificates.split(os.pathsep) if path],
+        apiv3_key=apiv3_key,
+        certificate_cache_dir=env.get(ENV_CERTIFICATE_CACHE_DIR) or None,
+        base_url=env.get(ENV_BASE_URL) or DEFAULT_BASE_URL,
     )

@@ -90,3 +90,11 @@ def read_pem(path: str | Path, what: str) -> bytes:
         return Path(path).read_bytes()
     except OSError as error:
         raise ConfigurationError(f"cannot read the {what} file {str(path)!r}: {error.strerror}") from None
+
+
+def read_text(path: str | Path, what: str) -> str:
+    """A small text file (the APIv3 key), with the same error as read_pem; the content is never in a message."""
+    try:
+        return read_pem(path, what).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigurationError(f"the {what} file {str(path)!r} is not UTF-8 text") from None

@@ -6,6 +6,7 @@ import base64
 import binascii
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -14,6 +15,9 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError, describe_skew
 from .keys import PublicKeyInput, certificate_of, certificate_serial, load_public_key
 from .signer import SCHEME
+
+if TYPE_CHECKING:
+    from .certificates import PlatformCertificateStore
 
 PUBLIC_KEY_ID_PREFIX = "PUB_KEY_ID_"
 # WeChat Pay sends probe responses signed with this prefix to check that merchants really verify.
@@ -41,14 +45,21 @@ class ResponseVerifier:
 
     ``public_keys`` maps a serial to its key: a platform certificate's hex serial to the certificate, and a
     ``PUB_KEY_ID_…`` ID to the WeChat Pay public key. Both kinds may be in one map while a merchant migrates.
+    ``certificates``, a store that downloads platform certificates, is asked for serials the map does not hold.
     """
 
-    __slots__ = ("_keys", "_public_key_id", "max_skew")
+    __slots__ = ("_keys", "_public_key_id", "certificates", "max_skew")
 
-    def __init__(self, public_keys: Mapping[str, PublicKeyInput], *, max_skew: int = 300) -> None:
-        if not public_keys:
+    def __init__(
+        self,
+        public_keys: Mapping[str, PublicKeyInput],
+        *,
+        max_skew: int = 300,
+        certificates: PlatformCertificateStore | None = None,
+    ) -> None:
+        if not public_keys and certificates is None:
             raise ConfigurationError(
-                "ResponseVerifier needs at least one WeChat Pay public key or platform certificate"
+                "ResponseVerifier needs a WeChat Pay public key, a platform certificate, or a certificate store"
             )
         if max_skew < 0:
             raise ConfigurationError(f"max_skew must not be negative, not {max_skew}")
@@ -57,9 +68,11 @@ class ResponseVerifier:
         # Found once: the auth sends it on every request in public-key mode.
         self._public_key_id = next((s for s in sorted(self._keys) if s.startswith(PUBLIC_KEY_ID_PREFIX)), None)
         self.max_skew = max_skew
+        self.certificates = certificates
 
     def __repr__(self) -> str:
-        return f"ResponseVerifier(serials={sorted(self._keys)!r}, max_skew={self.max_skew})"
+        store = f", certificates={self.certificates!r}" if self.certificates is not None else ""
+        return f"ResponseVerifier(serials={sorted(self._keys)!r}, max_skew={self.max_skew}{store})"
 
     @property
     def serials(self) -> frozenset[str]:
@@ -69,6 +82,15 @@ class ResponseVerifier:
     def public_key_id(self) -> str | None:
         """The WeChat Pay public key ID, when one is configured (public-key mode)."""
         return self._public_key_id
+
+    def _known(self) -> str:
+        known = f"configured: {', '.join(sorted(self._keys)) or 'none'}"
+        store = self.certificates
+        if store is not None:
+            known += f"; downloaded certificates: {', '.join(c.serial for c in store.certificates) or 'none'}"
+            if store.last_error:
+                known += f" (last refresh failed: {store.last_error})"
+        return known
 
     def verify(self, headers: Mapping[str, str], body: bytes, *, now: float | None = None) -> None:
         """Return if the response is genuine and fresh; raise SignatureVerificationError otherwise."""
@@ -100,8 +122,10 @@ class ResponseVerifier:
             )
 
         key = self._keys.get(serial.upper())
+        if key is None and self.certificates is not None:
+            key = self.certificates.public_key(serial)
         if key is None:
-            raise reject(f"unknown Wechatpay-Serial; configured: {', '.join(sorted(self._keys))}")
+            raise reject(f"unknown Wechatpay-Serial; {self._known()}")
 
         encoded = by_name["wechatpay-signature"]
         if encoded.startswith(_PROBE_PREFIX):
