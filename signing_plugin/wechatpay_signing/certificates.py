@@ -209,6 +209,7 @@ class PlatformCertificateStore:
         self._generation = 0
         self._last_success: float | None = None
         self._last_attempt: float | None = None
+        self._downloading = False
         self.downloads = 0
         self.last_error: str | None = None
         self.has_certificates = True  # until WeChat Pay says the merchant has none
@@ -237,6 +238,8 @@ class PlatformCertificateStore:
     def should_refresh(self, serial: str | None) -> bool:
         """True when a scheduled refresh is due, or an answer names a certificate serial not held."""
         now = time.time()
+        if self._downloading:
+            return True  # wait for it: refresh() returns once the download in progress is done
         if self._rate_limited(now):
             return False
         if self._last_success is None or now - self._last_success >= self.refresh_interval:
@@ -273,6 +276,7 @@ class PlatformCertificateStore:
                 return False
             self._last_attempt = now
             self.downloads += 1
+            self._downloading = True
             try:
                 fetched = fetch_certificates(self._http(), self._signer, self._apiv3_key, now=now)
             except (WeChatPayError, httpx.HTTPError) as error:
@@ -281,6 +285,8 @@ class PlatformCertificateStore:
                 if raise_errors:
                     raise
                 return False
+            finally:
+                self._downloading = False
             self.last_error = None
             self._last_success = now
             self.has_certificates = fetched is not None
