@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # The generator runs its ruff post-hooks from PATH: make it the pinned one.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install generate check-generated lint typecheck pytest test demo soak clean
+.PHONY: install generate check-generated lint typecheck pytest test demo soak bench clean
 
 install: $(INSTALLED)
 
@@ -40,11 +40,20 @@ pytest: $(INSTALLED)
 
 test: lint typecheck check-generated pytest
 
-# The main job: the client against the local WeChat Pay sandbox, sync and async, and a tampered answer refused.
 # 20,000 calls at 50 in flight against the sandbox in another process (a 2,000-call run is part of make test).
 soak: $(INSTALLED)
 	$(BIN)/python scripts/soak.py --calls 20000 --in-flight 50
 
+# The benchmark: prints the table and the targets, writes benchmark.png.
+BENCH := $(VENV)/.bench
+$(BENCH): requirements/bench.txt $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -r requirements/bench.txt
+	touch $@
+
+bench: $(BENCH)
+	$(BIN)/python scripts/bench.py
+
+# The main job: the client against the local WeChat Pay sandbox, sync and async, and a tampered answer refused.
 demo: $(INSTALLED)
 	$(BIN)/python scripts/demo.py
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import email.utils
-import platform
+import sys
 import time
 from collections.abc import AsyncGenerator, Generator
 
-import anyio.to_thread
 import httpx
 
 from ._version import __version__
@@ -16,7 +14,8 @@ from .logs import logger, redact_httpcore_traces
 from .signer import MerchantSigner
 from .verifier import ResponseVerifier
 
-USER_AGENT = f"wechatpay-signing/{__version__} httpx/{httpx.__version__} Python/{platform.python_version()}"
+_PYTHON = "{}.{}.{}".format(*sys.version_info[:3])
+USER_AGENT = f"wechatpay-signing/{__version__} httpx/{httpx.__version__} Python/{_PYTHON}"
 _HTTPX_DEFAULT_USER_AGENT = f"python-httpx/{httpx.__version__}"
 
 # Logs name the method, target, serial and Request-ID; never a key, a signature or an Authorization value.
@@ -87,6 +86,8 @@ class WeChatPayAuth(httpx.Auth):
         if store is not None and response.is_success:
             seen = store.generation
             if store.should_refresh(response.headers.get("Wechatpay-Serial")):
+                import anyio.to_thread  # only ever needed here, so not at import time
+
                 await anyio.to_thread.run_sync(lambda: store.refresh(seen_generation=seen))
         self.check(response)
 
@@ -106,6 +107,8 @@ class WeChatPayAuth(httpx.Auth):
 
     def _raise_if_clock_is_off(self, response: httpx.Response) -> None:
         """A 401 while the server's Date is minutes away means our timestamp, not our key, was refused."""
+        import email.utils  # only on a 401
+
         try:
             server_time = email.utils.parsedate_to_datetime(response.headers.get("Date", "")).timestamp()
         except (TypeError, ValueError):

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .auth import WeChatPayAuth
-from .certificates import DEFAULT_BASE_URL, PlatformCertificateStore
 from .errors import ConfigurationError
 from .keys import PublicKeyInput, certificate_serial, load_certificate, read_pem, read_text
 from .signer import MerchantSigner
@@ -37,13 +36,13 @@ def auth_from_files(
     platform_certificate_paths: Iterable[str | Path] = (),
     apiv3_key: str | bytes | None = None,
     certificate_cache_dir: str | Path | None = None,
-    base_url: str = DEFAULT_BASE_URL,
+    base_url: str | None = None,
 ) -> WeChatPayAuth:
     """A WeChatPayAuth from apiclient_key.pem and WeChat Pay's public key file, platform certificates, or both.
 
     Platform certificates are filed under their own serials, read from the certificates. With ``apiv3_key`` the
-    auth also downloads them from ``base_url`` and keeps them fresh (a PlatformCertificateStore), caching them in
-    ``certificate_cache_dir`` when given.
+    auth also downloads them from ``base_url`` (WeChat Pay's main host by default) and keeps them fresh (a
+    PlatformCertificateStore), caching them in ``certificate_cache_dir`` when given.
     """
     signer = MerchantSigner(mchid, serial_no, read_pem(private_key_path, "merchant private key"))
     public_keys: dict[str, PublicKeyInput] = {}
@@ -58,7 +57,12 @@ def auth_from_files(
         public_keys[certificate_serial(certificate)] = certificate
     store = None
     if apiv3_key is not None:
-        store = PlatformCertificateStore(signer, apiv3_key, base_url=base_url, cache_dir=certificate_cache_dir)
+        # Imported here: merchants in public-key mode never load the certificate machinery (AES-GCM, X.509).
+        from .certificates import DEFAULT_BASE_URL, PlatformCertificateStore
+
+        store = PlatformCertificateStore(
+            signer, apiv3_key, base_url=base_url or DEFAULT_BASE_URL, cache_dir=certificate_cache_dir
+        )
     if not public_keys and store is None:
         raise ConfigurationError(
             "nothing to verify WeChat Pay's answers with: give the WeChat Pay public key (ID and file), platform"
@@ -91,5 +95,5 @@ def auth_from_env(environ: Mapping[str, str] | None = None) -> WeChatPayAuth:
         platform_certificate_paths=[path for path in certificates.split(os.pathsep) if path],
         apiv3_key=apiv3_key,
         certificate_cache_dir=env.get(ENV_CERTIFICATE_CACHE_DIR) or None,
-        base_url=env.get(ENV_BASE_URL) or DEFAULT_BASE_URL,
+        base_url=env.get(ENV_BASE_URL) or None,
     )

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
-from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
 
 from .errors import ConfigurationError
 
-PrivateKeyInput = str | bytes | rsa.RSAPrivateKey
-PublicKeyInput = str | bytes | rsa.RSAPublicKey | x509.Certificate
+# cryptography.x509 is imported only where a certificate is handled (public-key mode never pays for it), and PEM
+# parsing where a key is loaded, at start-up: importing this package stays cheap.
+if TYPE_CHECKING:
+    from cryptography import x509
+
+PrivateKeyInput: TypeAlias = "str | bytes | rsa.RSAPrivateKey"
+PublicKeyInput: TypeAlias = "str | bytes | rsa.RSAPublicKey | x509.Certificate"
 
 
 def _pem_bytes(pem: str | bytes) -> bytes:
@@ -29,6 +33,8 @@ def load_private_key(key: PrivateKeyInput) -> rsa.RSAPrivateKey:
         raise ConfigurationError(
             "private_key is a certificate (apiclient_cert.pem); pass the private key file apiclient_key.pem"
         )
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
     try:
         loaded = load_pem_private_key(pem, password=None)
     except (ValueError, TypeError):
@@ -40,6 +46,8 @@ def load_private_key(key: PrivateKeyInput) -> rsa.RSAPrivateKey:
 
 def load_certificate(pem: str | bytes) -> x509.Certificate:
     """A PEM X.509 certificate."""
+    from cryptography import x509
+
     try:
         return x509.load_pem_x509_certificate(_pem_bytes(pem))
     except ValueError:
@@ -53,17 +61,21 @@ def certificate_serial(certificate: x509.Certificate) -> str:
 
 def certificate_of(key: PublicKeyInput) -> x509.Certificate | None:
     """The certificate a public-key input is, or None where it is a bare public key."""
-    if isinstance(key, x509.Certificate):
-        return key
-    if isinstance(key, str | bytes) and b"-----BEGIN CERTIFICATE-----" in _pem_bytes(key):
-        return load_certificate(key)
-    return None
+    if isinstance(key, rsa.RSAPublicKey):
+        return None
+    if isinstance(key, str | bytes):
+        return load_certificate(key) if b"-----BEGIN CERTIFICATE-----" in _pem_bytes(key) else None
+    from cryptography import x509
+
+    return key if isinstance(key, x509.Certificate) else None
 
 
 def load_public_key(key: PublicKeyInput) -> rsa.RSAPublicKey:
     """A WeChat Pay public key (pub_key.pem) or the key inside a platform certificate."""
-    if isinstance(key, x509.Certificate):
-        loaded: object = key.public_key()
+    certificate = None if isinstance(key, str | bytes) else certificate_of(key)
+    loaded: object
+    if certificate is not None:
+        loaded = certificate.public_key()
     elif isinstance(key, rsa.RSAPublicKey):
         loaded = key
     elif isinstance(key, str | bytes):
@@ -73,6 +85,8 @@ def load_public_key(key: PublicKeyInput) -> rsa.RSAPublicKey:
         elif b"PRIVATE KEY-----" in pem:
             raise ConfigurationError("a private key was given where a WeChat Pay public key or certificate belongs")
         else:
+            from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
             try:
                 loaded = load_pem_public_key(pem)
             except (ValueError, TypeError):

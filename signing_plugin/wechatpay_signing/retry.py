@@ -7,30 +7,48 @@ after the first, so no two attempts share a nonce. The auth flow then verifies w
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
-from httpx_retries import Retry, RetryTransport
 
 from .auth import WeChatPayAuth
+
+# httpx-retries (and the asyncio it imports) loads when the first client is built, not with this package.
+if TYPE_CHECKING:
+    from httpx_retries import Retry, RetryTransport
+
+    DEFAULT_RETRY: Retry
 
 RETRY_STATUSES = frozenset({429, *range(500, 600)})
 """429 RATELIMIT_EXCEED and every 5xx, WeChat Pay's 561 included."""
 
-DEFAULT_RETRY = Retry(
-    total=2,
-    allowed_methods=("GET", "HEAD"),
-    status_forcelist=RETRY_STATUSES,
-    backoff_factor=0.25,
-    backoff_jitter=1.0,
-    max_backoff_wait=5.0,
-    respect_retry_after_header=True,
-)
-"""Two retries for GET and HEAD on connection errors, timeouts, 429 and 5xx.
 
-Waits follow ``Retry-After`` when the answer has one, else a random share (full jitter) of 0.5 s, then 1 s; no wait
-is longer than 5 s. POST and other methods that change state are sent once, unless a ``Retry`` allows them.
-"""
+@functools.cache
+def default_retry() -> Retry:
+    """``DEFAULT_RETRY``: two retries for GET and HEAD on connection errors, timeouts, 429 and 5xx.
+
+    Waits follow ``Retry-After`` when the answer has one, else a random share (full jitter) of 0.5 s, then 1 s; no
+    wait is longer than 5 s. POST and other methods that change state are sent once, unless a ``Retry`` allows them.
+    """
+    from httpx_retries import Retry
+
+    return Retry(
+        total=2,
+        allowed_methods=("GET", "HEAD"),
+        status_forcelist=RETRY_STATUSES,
+        backoff_factor=0.25,
+        backoff_jitter=1.0,
+        max_backoff_wait=5.0,
+        respect_retry_after_header=True,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "DEFAULT_RETRY":
+        return default_retry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _SENT = "wechatpay_signing.sent"
 
@@ -75,27 +93,30 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 def retrying_transport(
     auth: WeChatPayAuth,
-    retry: Retry = DEFAULT_RETRY,
+    retry: Retry | None = None,
     *,
     transport: httpx.BaseTransport | None = None,
     async_transport: httpx.AsyncBaseTransport | None = None,
 ) -> RetryTransport:
-    """A transport for ``httpx.Client`` and ``httpx.AsyncClient`` that retries as ``retry`` says, re-signing."""
+    """A transport for ``httpx.Client`` and ``httpx.AsyncClient`` that retries as ``retry`` (default:
+    ``DEFAULT_RETRY``) says, re-signing each attempt."""
+    from httpx_retries import RetryTransport
+
     inner = _FreshlySigned(auth, transport or httpx.HTTPTransport(), async_transport or httpx.AsyncHTTPTransport())
-    return RetryTransport(transport=inner, retry=retry)
+    return RetryTransport(transport=inner, retry=retry or default_retry())
 
 
 def httpx_args(
     auth: WeChatPayAuth,
     *,
-    retry: Retry | None = DEFAULT_RETRY,
+    retry: Retry | Literal["default"] | None = "default",
     transport: httpx.BaseTransport | None = None,
     async_transport: httpx.AsyncBaseTransport | None = None,
 ) -> dict[str, Any]:
     """Keyword arguments for an httpx client, or the generated ``Client(httpx_args=...)``: signing and retries.
 
-    ``retry=None`` sends each request once. ``transport`` and ``async_transport`` replace httpx's defaults (for
-    pool limits, a proxy, or a faster async transport).
+    ``retry`` is ``DEFAULT_RETRY`` unless given; ``retry=None`` sends each request once. ``transport`` and
+    ``async_transport`` replace httpx's defaults (for pool limits, a proxy, or a faster async transport).
     """
     if retry is None:
         args: dict[str, Any] = {"auth": auth}
@@ -105,5 +126,6 @@ def httpx_args(
                 auth, transport or httpx.HTTPTransport(), async_transport or httpx.AsyncHTTPTransport()
             )
         return args
-    transport_ = retrying_transport(auth, retry, transport=transport, async_transport=async_transport)
+    policy = default_retry() if retry == "default" else retry
+    transport_ = retrying_transport(auth, policy, transport=transport, async_transport=async_transport)
     return {"auth": auth, "transport": transport_}
