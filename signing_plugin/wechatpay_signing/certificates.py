@@ -267,37 +267,38 @@ class PlatformCertificateStore:
         with self._lock:
             now = time.time()
             if seen_generation is not None and seen_generation != self._generation:
+                return False  # another caller refreshed while this one waited for the lock
+            if not ignore_rate_limit and self._rate_limited(now):
                 return False
-            if (
-                not ignore_rate_limit
-                and self._last_attempt is not None
-                and now - self._last_attempt < self.min_interval
-            ):
-                return False
-            self._last_attempt = now
-            self.downloads += 1
+            # Set before _last_attempt, cleared after the new certificates are in: a caller that sees the rate
+            # limit also sees the download in progress, and waits for it rather than failing.
             self._downloading = True
             try:
-                fetched = fetch_certificates(self._http(), self._signer, self._apiv3_key, now=now)
-            except (WeChatPayError, httpx.HTTPError) as error:
-                self.last_error = f"{type(error).__name__}: {error}"
-                logger.warning("platform certificate refresh failed, keeping %s: %s", sorted(self._certificates), error)
-                if raise_errors:
-                    raise
-                return False
+                self._last_attempt = now
+                self.downloads += 1
+                return self._download(now, raise_errors=raise_errors)
             finally:
                 self._downloading = False
-            self.last_error = None
-            self._last_success = now
-            self.has_certificates = fetched is not None
-            if fetched is None:
-                logger.info("WeChat Pay has no platform certificates for this merchant (public-key mode)")
-                fetched = []
-            self._take(fetched)
-            if self.cache_dir is not None:
-                self._write_cache(self.cache_dir)
-            logger.info("platform certificates refreshed: %s", sorted(self._certificates))
-            return True
+
+    def _download(self, now: float, *, raise_errors: bool) -> bool:
+        try:
+            fetched = fetch_certificates(self._http(), self._signer, self._apiv3_key, now=now)
+        except (WeChatPayError, httpx.HTTPError) as error:
+            self.last_error = f"{type(error).__name__}: {error}"
+            logger.warning("platform certificate refresh failed, keeping %s: %s", sorted(self._certificates), error)
+            if raise_errors:
+                raise
+            return False
+        self.last_error = None
+        self._last_success = now
+        self.has_certificates = fetched is not None
+        if fetched is None:
+            logger.info("WeChat Pay has no platform certificates for this merchant (public-key mode)")
+        self._take(fetched or [])
+        if self.cache_dir is not None:
+            self._write_cache(self.cache_dir)
+        logger.info("platform certificates refreshed: %s", sorted(self._certificates))
+        return True
 
     def close(self) -> None:
         if self._client is not None:

@@ -98,8 +98,10 @@ def retrying_transport(
     transport: httpx.BaseTransport | None = None,
     async_transport: httpx.AsyncBaseTransport | None = None,
 ) -> RetryTransport:
-    """A transport for ``httpx.Client`` and ``httpx.AsyncClient`` that retries as ``retry`` (default:
-    ``DEFAULT_RETRY``) says, re-signing each attempt."""
+    """A transport for ``httpx.Client`` and ``httpx.AsyncClient`` that retries, signing each attempt afresh.
+
+    ``retry`` is the policy, ``DEFAULT_RETRY`` unless given.
+    """
     from httpx_retries import RetryTransport
 
     inner = _FreshlySigned(auth, transport or httpx.HTTPTransport(), async_transport or httpx.AsyncHTTPTransport())
