@@ -88,8 +88,7 @@ async def soak(url: str, env: dict[str, str], calls: int, in_flight: int) -> int
     auth = auth_from_env(env)
     tally = Tally()
     client = Client(base_url=url, httpx_args=httpx_args(auth))
-    # One client per forgery: Client.with_headers would change the headers of the shared httpx client too.
-    forging = [Client(base_url=url, httpx_args=httpx_args(auth), headers={FAULT_HEADER: name}) for name in FORGERIES]
+    forging = [client.with_headers({FAULT_HEADER: name}) for name in FORGERIES]
     await run(client, forging, range(WARM_UP), in_flight, tally)
     gc.collect()
     rss_before = rss_mib()

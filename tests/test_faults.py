@@ -164,3 +164,18 @@ async def test_a_local_clock_that_is_off_is_named_as_such(
             await get_face_collection.asyncio_detailed("FC2353ZJIHOJKHOIIOIJ", client=client)
     assert caught.value.status_code == 401 and caught.value.request_id
     assert abs(caught.value.skew + offset) < 5
+
+
+async def test_a_derived_client_leaves_the_original_unchanged(sandbox: SandboxServer, auth: WeChatPayAuth) -> None:
+    """with_headers once changed the original's httpx clients too: one forged call poisoned all later ones."""
+    client = client_for(sandbox, auth)
+    get_face_collection.sync("FC2353ZJIHOJKHOIIOIJ", client=client)  # the httpx clients exist now
+    await get_face_collection.asyncio("FC2353ZJIHOJKHOIIOIJ", client=client)
+    forging = client.with_headers({FAULT_HEADER: "tampered-body"}).with_timeout(httpx.Timeout(TIMEOUT))
+    with pytest.raises(SignatureVerificationError):
+        get_face_collection.sync("FC2353ZJIHOJKHOIIOIJ", client=forging)
+    with pytest.raises(SignatureVerificationError):
+        await get_face_collection.asyncio("FC2353ZJIHOJKHOIIOIJ", client=forging)
+    assert get_face_collection.sync("FC2353ZJIHOJKHOIIOIJ", client=client).organization_id == "123"
+    assert (await get_face_collection.asyncio("FC2353ZJIHOJKHOIIOIJ", client=client)).organization_id == "123"
+    assert client.get_httpx_client().timeout != httpx.Timeout(TIMEOUT)
