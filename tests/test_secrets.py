@@ -21,7 +21,9 @@ from wechatpay_sandbox import FAULT_HEADER, SandboxConfig, SandboxServer
 from wechatpay_sandbox import credentials as sandbox_credentials
 from wechatpay_signing import (
     DEFAULT_RETRY,
+    CertificateDecryptionError,
     MerchantSigner,
+    PlatformCertificateStore,
     ResponseVerifier,
     WeChatPayAuth,
     auth_from_env,
@@ -29,6 +31,7 @@ from wechatpay_signing import (
     httpx_args,
     load_private_key,
 )
+from wechatpay_signing.cli import main as cli
 
 from .conftest import client_for
 from .support import FIXTURES, MCHID, MERCHANT_SERIAL, pem
@@ -89,7 +92,10 @@ def configuration_errors(wrong_file: Path) -> list[str]:
 
 
 def test_no_secret_in_reprs_errors_or_debug_logs(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     creds = sandbox_credentials.create(tmp_path / "sandbox")
     config = SandboxConfig(credentials=creds, apiv3_key=creds.apiv3_key)
@@ -122,6 +128,22 @@ def test_no_secret_in_reprs_errors_or_debug_logs(
         monkeypatch.undo()
         shown += [repr(server.config), repr(creds), repr(config.credentials.platform_certificates)]
 
+    # Certificate mode: a download with the APIv3 key, one with a wrong key, and the command that writes them.
+    wrong_key = "W" * 32
+    with SandboxServer(SandboxConfig(credentials=creds, certificate_mode=True)) as server:
+        store = PlatformCertificateStore(auth.signer, creds.apiv3_key, base_url=server.url)
+        shown += [repr(store.refresh_or_raise()), repr(store), repr(WeChatPayAuth(auth.signer, auth.verifier))]
+        with pytest.raises(CertificateDecryptionError) as caught:
+            PlatformCertificateStore(auth.signer, wrong_key, base_url=server.url).refresh_or_raise()
+        shown.extend(seen_in(caught.value))
+        for name, value in {**creds.env(), "WECHATPAY_BASE_URL": server.url}.items():
+            monkeypatch.setenv(name, value)
+        for key in [creds.apiv3_key, wrong_key]:
+            monkeypatch.setenv("WECHATPAY_APIV3_KEY", key)
+            cli(["certificates", "--output", str(tmp_path / "certs")])
+            printed = capsys.readouterr()
+            shown += [printed.out, printed.err]
+
     # Configuration mistakes: a certificate, a public key or garbage where the private key goes.
     for wrong in ["merchant_cert.pem", "wechatpay_pub_key.pem", "merchant_key.pem"]:
         shown.extend(configuration_errors(FIXTURES / wrong))
@@ -129,7 +151,7 @@ def test_no_secret_in_reprs_errors_or_debug_logs(
     shown += [record.getMessage() for record in caplog.records]
     shown += [caplog.text]
 
-    secrets: set[str] = set(wire.secrets) | {creds.apiv3_key}
+    secrets: set[str] = set(wire.secrets) | {creds.apiv3_key, wrong_key}
     secrets |= pem_lines(creds.folder / "apiclient_key.pem") | pem_lines(FIXTURES / "merchant_key.pem")
     secrets |= pem_lines(creds.folder / "wechatpay_side" / "pub_key_private.pem")
     assert len(wire.secrets) > 20, "the scenario must have signed and received many messages"
