@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import AsyncGenerator, Callable, Generator
 
 import httpx
 
@@ -70,11 +71,9 @@ class WeChatPayAuth(httpx.Auth):
         self.sign(request)
         response = yield request
         response.read()
-        store = self.verifier.certificates
-        if store is not None and response.is_success:
-            seen = store.generation
-            if store.should_refresh(response.headers.get("Wechatpay-Serial")):
-                store.refresh(seen_generation=seen)
+        refresh = self._certificate_refresh_due(response)
+        if refresh is not None:
+            refresh()
         self.check(response)
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
@@ -82,14 +81,22 @@ class WeChatPayAuth(httpx.Auth):
         self.sign(request)
         response = yield request
         await response.aread()
-        store = self.verifier.certificates
-        if store is not None and response.is_success:
-            seen = store.generation
-            if store.should_refresh(response.headers.get("Wechatpay-Serial")):
-                import anyio.to_thread  # only ever needed here, so not at import time
+        refresh = self._certificate_refresh_due(response)
+        if refresh is not None:
+            import anyio.to_thread  # only ever needed here, so not at import time
 
-                await anyio.to_thread.run_sync(lambda: store.refresh(seen_generation=seen))
+            await anyio.to_thread.run_sync(refresh)
         self.check(response)
+
+    def _certificate_refresh_due(self, response: httpx.Response) -> Callable[[], bool] | None:
+        """The store's refresh, when a 2xx answer finds it due or names a serial it does not hold; else None."""
+        store = self.verifier.certificates
+        if store is None or not response.is_success:
+            return None
+        seen = store.generation  # read first: a refresh that lands meanwhile makes this one a no-op
+        if not store.should_refresh(response.headers.get("Wechatpay-Serial")):
+            return None
+        return functools.partial(store.refresh, seen_generation=seen)
 
     def check(self, response: httpx.Response) -> None:
         """Verify a 2xx answer (raising SignatureVerificationError), and name a skewed clock behind a 401."""
