@@ -204,8 +204,8 @@ class PlatformCertificateStore:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self._lock = threading.Lock()
         self._client: httpx.Client | None = None
-        self._certificates: Mapping[str, PlatformCertificate] = {}
-        self._keys: Mapping[str, rsa.RSAPublicKey] = {}
+        # One mapping, replaced whole: a reader in another thread sees the old set or the new one, never a mix.
+        self._held: Mapping[str, tuple[PlatformCertificate, rsa.RSAPublicKey]] = {}
         self._generation = 0
         self._last_success: float | None = None
         self._last_attempt: float | None = None
@@ -217,11 +217,11 @@ class PlatformCertificateStore:
             self._load_cache(self.cache_dir)
 
     def __repr__(self) -> str:
-        return f"PlatformCertificateStore(serials={sorted(self._certificates)!r}, base_url={self._base_url!r})"
+        return f"PlatformCertificateStore(serials={sorted(self._held)!r}, base_url={self._base_url!r})"
 
     @property
     def certificates(self) -> list[PlatformCertificate]:
-        return sorted(self._certificates.values(), key=lambda c: c.not_after)
+        return sorted((certificate for certificate, _ in self._held.values()), key=lambda c: c.not_after)
 
     @property
     def generation(self) -> int:
@@ -230,10 +230,10 @@ class PlatformCertificateStore:
 
     def public_key(self, serial: str) -> rsa.RSAPublicKey | None:
         """The key of a certificate held and still valid, or None."""
-        certificate = self._certificates.get(serial.upper())
-        if certificate is None or not certificate.valid_at(time.time()):
+        held = self._held.get(serial.upper())
+        if held is None or not held[0].valid_at(time.time()):
             return None
-        return self._keys[certificate.serial]
+        return held[1]
 
     def should_refresh(self, serial: str | None) -> bool:
         """True when a scheduled refresh is due, or an answer names a certificate serial not held."""
@@ -285,7 +285,7 @@ class PlatformCertificateStore:
             fetched = fetch_certificates(self._http(), self._signer, self._apiv3_key, now=now)
         except (WeChatPayError, httpx.HTTPError) as error:
             self.last_error = f"{type(error).__name__}: {error}"
-            logger.warning("platform certificate refresh failed, keeping %s: %s", sorted(self._certificates), error)
+            logger.warning("platform certificate refresh failed, keeping %s: %s", sorted(self._held), error)
             if raise_errors:
                 raise
             return False
@@ -297,7 +297,7 @@ class PlatformCertificateStore:
         self._take(fetched or [])
         if self.cache_dir is not None:
             self._write_cache(self.cache_dir)
-        logger.info("platform certificates refreshed: %s", sorted(self._certificates))
+        logger.info("platform certificates refreshed: %s", sorted(self._held))
         return True
 
     def close(self) -> None:
@@ -310,9 +310,8 @@ class PlatformCertificateStore:
         return self._client
 
     def _take(self, certificates: list[PlatformCertificate]) -> None:
-        # New mappings replace the old ones whole, so readers in other threads never see half an update.
-        self._keys = {c.serial: load_public_key(c.certificate) for c in certificates}
-        self._certificates = {c.serial: c for c in certificates}
+        # Built first, then swapped in whole.
+        self._held = {c.serial: (c, load_public_key(c.certificate)) for c in certificates}
         self._generation += 1
 
     def _load_cache(self, folder: Path) -> None:
@@ -330,11 +329,11 @@ class PlatformCertificateStore:
     def _write_cache(self, folder: Path) -> None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(folder, 0o700)
-        for certificate in self._certificates.values():
+        for certificate, _ in self._held.values():
             descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pem")
             with os.fdopen(descriptor, "wb") as file:  # mkstemp makes it 0600
                 file.write(certificate.pem())
             os.replace(temporary, folder / f"{certificate.serial}.pem")
         for stale in folder.glob("*.pem"):
-            if stale.stem.upper() not in self._certificates:
+            if stale.stem.upper() not in self._held:
                 stale.unlink()
