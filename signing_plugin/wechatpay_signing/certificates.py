@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .errors import ConfigurationError, SignatureVerificationError, WeChatPayError
+from .errors import AnswerError, ConfigurationError, SignatureVerificationError, WeChatPayError
 from .keys import certificate_serial, load_certificate, load_public_key
 from .logs import logger
 from .signer import MerchantSigner
@@ -42,20 +42,10 @@ DEFAULT_MIN_INTERVAL = 60.0
 """At most one download a minute, whatever asks for it: a flood of unknown serials is not a flood of downloads."""
 
 
-class CertificateError(WeChatPayError):
+class CertificateError(AnswerError):
     """The certificate download could not be used; ``reason`` says why. Certificates already held are kept."""
 
-    def __init__(self, reason: str, *, request_id: str | None = None, status_code: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.request_id = request_id
-        self.status_code = status_code
-
-    def __str__(self) -> str:
-        context = f"Request-ID={self.request_id or '-'}"
-        if self.status_code is not None:
-            context += f", HTTP {self.status_code}"
-        return f"platform certificates: {self.reason} ({context})"
+    summary = "platform certificates"
 
 
 class CertificateDecryptionError(CertificateError):

@@ -11,8 +11,32 @@ class ConfigurationError(WeChatPayError, ValueError):
     """Credentials or arguments that cannot work, found before any request is sent."""
 
 
-class SignatureVerificationError(WeChatPayError):
+class AnswerError(WeChatPayError):
+    """An error about one answer of WeChat Pay: ``reason``, and its Request-ID and HTTP status where known."""
+
+    summary = "WeChat Pay answer refused"  # what the message starts with
+
+    def __init__(self, reason: str, *, request_id: str | None = None, status_code: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.request_id = request_id
+        self.status_code = status_code
+
+    def context(self) -> list[str]:
+        """The parts of the message in brackets."""
+        parts = [f"Request-ID={self.request_id or '-'}"]
+        if self.status_code is not None:
+            parts.append(f"HTTP {self.status_code}")
+        return parts
+
+    def __str__(self) -> str:
+        return f"{self.summary}: {self.reason} ({', '.join(self.context())})"
+
+
+class SignatureVerificationError(AnswerError):
     """A response that must not reach the caller: unsigned, tampered, stale, or signed by an unknown key."""
+
+    summary = "response signature rejected"
 
     def __init__(
         self,
@@ -22,22 +46,11 @@ class SignatureVerificationError(WeChatPayError):
         request_id: str | None = None,
         status_code: int | None = None,
     ) -> None:
-        super().__init__(reason)
-        self.reason = reason
+        super().__init__(reason, request_id=request_id, status_code=status_code)
         self.serial = serial
-        self.request_id = request_id
-        self.status_code = status_code
 
-    # What a message starts with, and whether it names the key serial.
-    summary = "response signature rejected"
-    names_serial = True
-
-    def __str__(self) -> str:
-        context = [f"serial={self.serial or '-'}"] if self.names_serial else []
-        context.append(f"Request-ID={self.request_id or '-'}")
-        if self.status_code is not None:
-            context.append(f"HTTP {self.status_code}")
-        return f"{self.summary}: {self.reason} ({', '.join(context)})"
+    def context(self) -> list[str]:
+        return [f"serial={self.serial or '-'}", *super().context()]
 
 
 class ClockSkewError(SignatureVerificationError):
@@ -61,7 +74,9 @@ class ClockSkewError(SignatureVerificationError):
         self.skew = skew
 
     summary = "local clock is off"
-    names_serial = False
+
+    def context(self) -> list[str]:
+        return AnswerError.context(self)  # the serial says nothing about a clock
 
 
 def describe_skew(skew: float) -> str:
