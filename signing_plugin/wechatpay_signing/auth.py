@@ -10,7 +10,8 @@ from collections.abc import AsyncGenerator, Callable, Generator
 import httpx
 
 from ._version import __version__
-from .errors import ClockSkewError, SignatureVerificationError, describe_skew
+from .clock import date_header_skew, describe_skew
+from .errors import ClockSkewError, SignatureVerificationError
 from .logs import logger, redact_httpcore_traces
 from .signer import MerchantSigner
 from .verifier import ResponseVerifier
@@ -114,14 +115,8 @@ class WeChatPayAuth(httpx.Auth):
 
     def _raise_if_clock_is_off(self, response: httpx.Response) -> None:
         """A 401 while the server's Date is minutes away means our timestamp, not our key, was refused."""
-        import email.utils  # only on a 401
-
-        try:
-            server_time = email.utils.parsedate_to_datetime(response.headers.get("Date", "")).timestamp()
-        except (TypeError, ValueError):
-            return
-        skew = server_time - time.time()
-        if abs(skew) > self.verifier.max_skew:
+        skew = date_header_skew(response.headers, time.time())
+        if skew is not None and abs(skew) > self.verifier.max_skew:
             raise ClockSkewError(
                 f"WeChat Pay refused the request (HTTP 401) and the local clock is {describe_skew(skew)} its Date"
                 f" header ({skew:+.0f} s). Requests are signed with the local time and accepted only within"

@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from .credentials import DEFAULT_BASE_URL
 from .errors import AnswerError, ConfigurationError, SignatureVerificationError, WeChatPayError
 from .keys import certificate_serial, load_certificate, load_public_key
 from .logs import logger
@@ -35,7 +36,6 @@ from .signer import MerchantSigner
 from .verifier import PUBLIC_KEY_ID_PREFIX, ResponseVerifier
 
 CERTIFICATES_PATH = "/v3/certificates"
-DEFAULT_BASE_URL = "https://api.mch.weixin.qq.com"
 DEFAULT_REFRESH_INTERVAL = 6 * 3600.0
 """Seconds between scheduled downloads: 6 h, well inside the 5 days two certificates overlap."""
 DEFAULT_MIN_INTERVAL = 60.0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import email.utils
 import json
 import os
 import re
@@ -16,7 +15,9 @@ import httpx
 
 from .auth import WeChatPayAuth
 from .certificates import CertificateError, PlatformCertificateStore
+from .clock import date_header_skew
 from .credentials import (
+    DEFAULT_BASE_URL,
     ENV_APIV3_KEY,
     ENV_APIV3_KEY_PATH,
     ENV_BASE_URL,
@@ -27,9 +28,10 @@ from .credentials import (
     ENV_PUBLIC_KEY_PATH,
     ENV_SERIAL_NO,
     auth_from_files,
+    read_apiv3_key,
 )
 from .errors import ConfigurationError, SignatureVerificationError, WeChatPayError
-from .keys import certificate_serial, load_certificate, load_private_key, load_public_key, read_pem, read_text
+from .keys import certificate_serial, load_certificate, load_private_key, load_public_key, read_pem
 from .retry import httpx_args
 from .signer import MerchantSigner, new_nonce, request_message
 
@@ -43,7 +45,7 @@ EXIT_CODES = """exit status:
 
 # Option, environment variable, help.
 _SETTINGS = [
-    ("--base-url", ENV_BASE_URL, "API host (default: https://api.mch.weixin.qq.com)"),
+    ("--base-url", ENV_BASE_URL, f"API host (default: {DEFAULT_BASE_URL})"),
     ("--mchid", ENV_MCHID, "merchant ID"),
     ("--serial-no", ENV_SERIAL_NO, "merchant API certificate serial"),
     ("--private-key", ENV_PRIVATE_KEY_PATH, "merchant private key file (apiclient_key.pem)"),
@@ -100,7 +102,7 @@ def _required(args: argparse.Namespace, name: str) -> str:
 
 
 def _base_url(args: argparse.Namespace) -> str:
-    return str(args.base_url or "https://api.mch.weixin.qq.com").rstrip("/")
+    return str(args.base_url or DEFAULT_BASE_URL).rstrip("/")
 
 
 def _signer(args: argparse.Namespace) -> MerchantSigner:
@@ -109,10 +111,8 @@ def _signer(args: argparse.Namespace) -> MerchantSigner:
 
 
 def _apiv3_key(args: argparse.Namespace) -> str | None:
-    # Never an option of its own: a command line is visible to every user of the machine.
-    if os.environ.get(ENV_APIV3_KEY):
-        return os.environ[ENV_APIV3_KEY]
-    return read_text(args.apiv3_key_file, "APIv3 key").strip() if args.apiv3_key_file else None
+    # The key itself is never an option: a command line is visible to every user of the machine.
+    return read_apiv3_key(os.environ.get(ENV_APIV3_KEY), args.apiv3_key_file)
 
 
 def _auth(args: argparse.Namespace) -> WeChatPayAuth:
@@ -271,10 +271,10 @@ def _clock_finding(args: argparse.Namespace) -> tuple[bool, str]:
         response = httpx.get(_base_url(args) + "/v3/certificates", timeout=args.timeout)
     except httpx.HTTPError as error:
         return False, f"clock: cannot reach {_base_url(args)} to compare ({type(error).__name__})"
-    date = response.headers.get("Date")
-    if not date:
+    skew = date_header_skew(response.headers, time.time())
+    if skew is None:
         return False, "clock: the server sent no Date header to compare with"
-    offset = time.time() - email.utils.parsedate_to_datetime(date).timestamp()
+    offset = -skew
     good = abs(offset) <= 60
     return good, f"clock: local time is {abs(offset):.0f} s {'ahead of' if offset > 0 else 'behind'} the server's" + (
         "" if good else " (WeChat Pay refuses requests more than 5 minutes off; fix the clock)"

@@ -24,6 +24,7 @@ ENV_APIV3_KEY = "WECHATPAY_APIV3_KEY"
 ENV_APIV3_KEY_PATH = "WECHATPAY_APIV3_KEY_PATH"
 ENV_CERTIFICATE_CACHE_DIR = "WECHATPAY_CERTIFICATE_CACHE_DIR"
 ENV_BASE_URL = "WECHATPAY_BASE_URL"
+DEFAULT_BASE_URL = "https://api.mch.weixin.qq.com"
 
 
 def auth_from_files(
@@ -58,7 +59,7 @@ def auth_from_files(
     store = None
     if apiv3_key is not None:
         # Imported here: merchants in public-key mode never load the certificate machinery (AES-GCM, X.509).
-        from .certificates import DEFAULT_BASE_URL, PlatformCertificateStore
+        from .certificates import PlatformCertificateStore
 
         store = PlatformCertificateStore(
             signer, apiv3_key, base_url=base_url or DEFAULT_BASE_URL, cache_dir=certificate_cache_dir
@@ -72,6 +73,13 @@ def auth_from_files(
     return WeChatPayAuth(signer, ResponseVerifier(public_keys, certificates=store))
 
 
+def read_apiv3_key(value: str | None, path: str | Path | None) -> str | None:
+    """The APIv3 key given as is, else read from its file; None when neither is set."""
+    if value:
+        return value
+    return read_text(path, "APIv3 key").strip() if path else None
+
+
 def auth_from_env(environ: Mapping[str, str] | None = None) -> WeChatPayAuth:
     """A WeChatPayAuth from WECHATPAY_* variables naming the same values and files as auth_from_files."""
     env = os.environ if environ is None else environ
@@ -83,9 +91,6 @@ def auth_from_env(environ: Mapping[str, str] | None = None) -> WeChatPayAuth:
         return value
 
     certificates = env.get(ENV_PLATFORM_CERTIFICATE_PATHS, "")
-    apiv3_key: str | None = env.get(ENV_APIV3_KEY) or None
-    if apiv3_key is None and env.get(ENV_APIV3_KEY_PATH):
-        apiv3_key = read_text(env[ENV_APIV3_KEY_PATH], "APIv3 key").strip()
     return auth_from_files(
         mchid=required(ENV_MCHID),
         serial_no=required(ENV_SERIAL_NO),
@@ -93,7 +98,7 @@ def auth_from_env(environ: Mapping[str, str] | None = None) -> WeChatPayAuth:
         public_key_id=env.get(ENV_PUBLIC_KEY_ID) or None,
         public_key_path=env.get(ENV_PUBLIC_KEY_PATH) or None,
         platform_certificate_paths=[path for path in certificates.split(os.pathsep) if path],
-        apiv3_key=apiv3_key,
+        apiv3_key=read_apiv3_key(env.get(ENV_APIV3_KEY), env.get(ENV_APIV3_KEY_PATH)),
         certificate_cache_dir=env.get(ENV_CERTIFICATE_CACHE_DIR) or None,
         base_url=env.get(ENV_BASE_URL) or None,
     )

@@ -77,10 +77,3 @@ class ClockSkewError(SignatureVerificationError):
 
     def context(self) -> list[str]:
         return AnswerError.context(self)  # the serial says nothing about a clock
-
-
-def describe_skew(skew: float) -> str:
-    """'about 10 min behind' for a skew in seconds (server time minus local time)."""
-    size = abs(skew)
-    amount = f"{size:.0f} s" if size < 120 else f"{size / 60:.0f} min" if size < 7200 else f"{size / 3600:.1f} h"
-    return f"about {amount} {'behind' if skew > 0 else 'ahead of'}"

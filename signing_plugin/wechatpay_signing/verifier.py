@@ -12,7 +12,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError, describe_skew
+from .clock import describe_skew
+from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError
 from .keys import PublicKeyInput, certificate_of, certificate_serial, load_public_key
 from .signer import SCHEME
 
