@@ -61,11 +61,15 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """
 
     def __init__(
-        self, auth: WeChatPayAuth, transport: httpx.BaseTransport, async_transport: httpx.AsyncBaseTransport
+        self,
+        auth: WeChatPayAuth,
+        transport: httpx.BaseTransport | None,
+        async_transport: httpx.AsyncBaseTransport | None,
     ) -> None:
         self._auth = auth
-        self._transport = transport
-        self._async_transport = async_transport
+        # httpx's own transports where none is given.
+        self._transport = transport or httpx.HTTPTransport()
+        self._async_transport = async_transport or httpx.AsyncHTTPTransport()
 
     def _prepare(self, request: httpx.Request) -> None:
         if request.extensions.get(_SENT):
@@ -104,7 +108,7 @@ def retrying_transport(
     """
     from httpx_retries import RetryTransport
 
-    inner = _FreshlySigned(auth, transport or httpx.HTTPTransport(), async_transport or httpx.AsyncHTTPTransport())
+    inner = _FreshlySigned(auth, transport, async_transport)
     return RetryTransport(transport=inner, retry=retry or default_retry())
 
 
@@ -124,9 +128,7 @@ def httpx_args(
         args: dict[str, Any] = {"auth": auth}
         # One object serves both clients: the generated Client passes the same httpx_args to each.
         if transport is not None or async_transport is not None:
-            args["transport"] = _FreshlySigned(
-                auth, transport or httpx.HTTPTransport(), async_transport or httpx.AsyncHTTPTransport()
-            )
+            args["transport"] = _FreshlySigned(auth, transport, async_transport)
         return args
     policy = default_retry() if retry == "default" else retry
     transport_ = retrying_transport(auth, policy, transport=transport, async_transport=async_transport)
