@@ -31,6 +31,7 @@ from typing import Any
 import httpx
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from measure import rss_mib, run_in_flight
 from wechatpay_offlineface import Client
 from wechatpay_offlineface.api.face_collections import get_face_collection
 from wechatpay_sandbox import credentials as sandbox_credentials
@@ -85,13 +86,6 @@ def machine() -> str:
     )
 
 
-def rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 # ---------------------------------------------------------------- timing
 
 
@@ -120,13 +114,9 @@ def median_us_async(make_client: Callable[[], Client], calls: int, repeats: int,
         client = make_client()
 
         async def batch(count: int) -> None:
-            numbers = iter(range(count))
-
-            async def worker() -> None:
-                for _ in numbers:
-                    await get_face_collection.asyncio(COLLECTION_ID, client=client)
-
-            await asyncio.gather(*(worker() for _ in range(in_flight)))
+            await run_in_flight(
+                range(count), in_flight, lambda _: get_face_collection.asyncio(COLLECTION_ID, client=client)
+            )
 
         try:
             await batch(max(calls // 10, in_flight * 2))

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from measure import rss_mib, run_in_flight
 from wechatpay_offlineface import Client, errors
 from wechatpay_offlineface.api.face_collections import get_face_collection
 from wechatpay_sandbox import FAULT_HEADER, SandboxProcess
@@ -37,14 +38,6 @@ class Tally:
     forged_handed_over: int = 0  # must stay 0
     api_errors_expected: int = 0
     unexpected: Counter[str] = field(default_factory=Counter)  # must stay empty
-
-
-def rss_mib() -> float:
-    """Resident set size from /proc (Linux), without a dependency."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 async def one_call(client: Client, forging: list[Client], number: int, tally: Tally) -> None:
@@ -74,26 +67,17 @@ async def one_call(client: Client, forging: list[Client], number: int, tally: Ta
             tally.unexpected["wrong collection"] += 1
 
 
-async def run(client: Client, forging: list[Client], numbers: range, in_flight: int, tally: Tally) -> None:
-    queue = iter(numbers)
-
-    async def worker() -> None:
-        for number in queue:
-            await one_call(client, forging, number, tally)
-
-    await asyncio.gather(*(worker() for _ in range(in_flight)))
-
-
 async def soak(url: str, env: dict[str, str], calls: int, in_flight: int) -> int:
     auth = auth_from_env(env)
     tally = Tally()
     client = Client(base_url=url, httpx_args=httpx_args(auth))
     forging = [client.with_headers({FAULT_HEADER: name}) for name in FORGERIES]
-    await run(client, forging, range(WARM_UP), in_flight, tally)
+    await run_in_flight(range(WARM_UP), in_flight, lambda number: one_call(client, forging, number, tally))
     gc.collect()
     rss_before = rss_mib()
     started = time.perf_counter()
-    await run(client, forging, range(WARM_UP, WARM_UP + calls), in_flight, tally)
+    measured = range(WARM_UP, WARM_UP + calls)
+    await run_in_flight(measured, in_flight, lambda number: one_call(client, forging, number, tally))
     elapsed = time.perf_counter() - started
     gc.collect()
     rss_growth = rss_mib() - rss_before
