@@ -101,3 +101,26 @@ def signed_response_headers(
         "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
         "Request-ID": "08F78BB5AF0610D302180B2A8A0E00-0",
     }
+
+
+class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """httpx's own transports, keeping each Authorization sent and each Wechatpay-Signature received."""
+
+    def __init__(self) -> None:
+        self.sync = httpx.HTTPTransport()
+        self.async_ = httpx.AsyncHTTPTransport()
+        self.authorizations: list[str] = []
+        self.response_signatures: list[str] = []
+
+    def _received(self, response: httpx.Response) -> httpx.Response:
+        if "Wechatpay-Signature" in response.headers:
+            self.response_signatures.append(response.headers["Wechatpay-Signature"])
+        return response
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.authorizations.append(request.headers["Authorization"])
+        return self._received(self.sync.handle_request(request))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.authorizations.append(request.headers["Authorization"])
+        return self._received(await self.async_.handle_async_request(request))

@@ -21,6 +21,7 @@ from wechatpay_sandbox import FAULT_HEADER, FAULTS, SandboxServer
 from wechatpay_signing import DEFAULT_RETRY, ClockSkewError, SignatureVerificationError, WeChatPayAuth, httpx_args
 
 from .conftest import client_for
+from .support import RecordingTransport
 
 TIMEOUT = 0.5  # the sandbox's slow fault waits 1 s
 FAST_RETRY = DEFAULT_RETRY.copy_with(max_backoff_wait=0.05)
@@ -56,27 +57,10 @@ OUTCOMES = {
 }
 
 
-class CountingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """httpx's transports, counting what goes on the wire and keeping each Authorization sent."""
-
-    def __init__(self) -> None:
-        self.sync = httpx.HTTPTransport()
-        self.async_ = httpx.AsyncHTTPTransport()
-        self.authorizations: list[str] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.authorizations.append(request.headers["Authorization"])
-        return self.sync.handle_request(request)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.authorizations.append(request.headers["Authorization"])
-        return await self.async_.handle_async_request(request)
-
-
 def recommended_client(
     sandbox: SandboxServer, auth: WeChatPayAuth, fault: str, retry: Retry | None = FAST_RETRY
-) -> tuple[Client, CountingTransport]:
-    wire = CountingTransport()
+) -> tuple[Client, RecordingTransport]:
+    wire = RecordingTransport()
     args = httpx_args(auth, retry=retry, transport=wire, async_transport=wire)
     client = client_for(sandbox, auth, httpx_args=args, headers={FAULT_HEADER: fault}, timeout=httpx.Timeout(TIMEOUT))
     return client, wire

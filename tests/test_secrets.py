@@ -8,7 +8,6 @@ meets. Then each secret is looked for in all of it.
 from __future__ import annotations
 
 import logging
-import re
 import types
 from collections.abc import Callable
 from pathlib import Path
@@ -34,26 +33,9 @@ from wechatpay_signing import (
 from wechatpay_signing.cli import main as cli
 
 from .conftest import client_for
-from .support import FIXTURES, MCHID, MERCHANT_SERIAL, pem
+from .support import FIXTURES, MCHID, MERCHANT_SERIAL, RecordingTransport, parse_authorization, pem
 
 FAST_RETRY = DEFAULT_RETRY.copy_with(max_backoff_wait=0.01)
-
-
-class Wire(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """httpx's transports, keeping every Authorization sent and every signature received."""
-
-    def __init__(self) -> None:
-        self.sync = httpx.HTTPTransport()
-        self.secrets: set[str] = set()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        authorization = request.headers["Authorization"]
-        self.secrets.add(authorization)
-        self.secrets.add(re.search(r'signature="([^"]+)"', authorization).group(1))  # type: ignore[union-attr]
-        response = self.sync.handle_request(request)
-        if "Wechatpay-Signature" in response.headers:
-            self.secrets.add(response.headers["Wechatpay-Signature"])
-        return response
 
 
 def pem_lines(path: Path) -> set[str]:
@@ -100,7 +82,7 @@ def test_no_secret_in_reprs_errors_or_debug_logs(
     creds = sandbox_credentials.create(tmp_path / "sandbox")
     config = SandboxConfig(credentials=creds, apiv3_key=creds.apiv3_key)
     auth = auth_from_env(creds.env())
-    wire = Wire()
+    wire = RecordingTransport()
     shown: list[str] = []
 
     def call(
@@ -151,10 +133,12 @@ def test_no_secret_in_reprs_errors_or_debug_logs(
     shown += [record.getMessage() for record in caplog.records]
     shown += [caplog.text]
 
-    secrets: set[str] = set(wire.secrets) | {creds.apiv3_key, wrong_key}
+    signatures = {parse_authorization(value)["signature"] for value in wire.authorizations}
+    on_the_wire = {*wire.authorizations, *signatures, *wire.response_signatures}
+    secrets: set[str] = on_the_wire | {creds.apiv3_key, wrong_key}
     secrets |= pem_lines(creds.folder / "apiclient_key.pem") | pem_lines(FIXTURES / "merchant_key.pem")
     secrets |= pem_lines(creds.folder / "wechatpay_side" / "pub_key_private.pem")
-    assert len(wire.secrets) > 20, "the scenario must have signed and received many messages"
+    assert len(on_the_wire) > 20, "the scenario must have signed and received many messages"
     assert any(record.levelname == "DEBUG" and record.name.startswith("httpcore") for record in caplog.records)
     assert any(record.name == "wechatpay_signing" for record in caplog.records)
     everything = "\n".join(shown)
