@@ -1,10 +1,13 @@
 """Contains some shared types for properties"""
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
+import httpx
 from attrs import define
+
+from . import errors
 
 
 class Unset:
@@ -65,6 +68,31 @@ def http_status(code: int) -> HTTPStatus | int:
         return code
 
 
+def parse_body(parse: Callable[[], T], response: httpx.Response) -> T | None:
+    """parse(), with a body that does not match the API description turned into errors.MalformedResponse"""
+    try:
+        return parse()
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+        # Not JSON (json.JSONDecodeError is a ValueError), a wrong type or a missing field.
+        if response.is_success:
+            reason = f"{type(error).__name__}: {error}"
+            raise errors.MalformedResponse(
+                response.status_code, response.headers.get("Request-ID"), reason[:300]
+            ) from error
+        # An error status keeps its status and Request-ID even when its body is not WeChat's JSON.
+        return None
+
+
+def success_body(response: Response[Any]) -> Any:
+    """The parsed 2xx body; an error status raises errors.ApiError with WeChat's code, message and Request-ID"""
+    status = int(response.status_code)
+    if 200 <= status < 300 and response.parsed is not None:
+        return response.parsed
+    if status >= 400:
+        raise errors.ApiError.from_response(status, response.headers, response.content, response.parsed)
+    raise errors.UnexpectedStatus(status, response.content)
+
+
 def check_text(name: str, value: object) -> None:
     """Refuse a string UTF-8 cannot encode (a lone surrogate) before it reaches httpx's encoder"""
     if isinstance(value, str):
@@ -96,4 +124,6 @@ __all__ = [
     "check_path_segment",
     "check_text",
     "http_status",
+    "parse_body",
+    "success_body",
 ]

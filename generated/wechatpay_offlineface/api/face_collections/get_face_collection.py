@@ -7,7 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.face_collection import FaceCollection
 from ...models.we_chat_pay_error_body import WeChatPayErrorBody
-from ...types import UNSET, Response, Unset, check_path_segment, check_text, http_status
+from ...types import UNSET, Response, Unset, check_path_segment, check_text, http_status, parse_body, success_body
 
 
 def _get_kwargs(
@@ -62,33 +62,12 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[FaceCollection | WeChatPayErrorBody]:
-    try:
-        parsed = _parse_response(client=client, response=response)
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
-        # Not JSON (json.JSONDecodeError is a ValueError), a wrong type or a missing field.
-        if response.is_success:
-            reason = f"{type(error).__name__}: {error}"
-            raise errors.MalformedResponse(
-                response.status_code, response.headers.get("Request-ID"), reason[:300]
-            ) from error
-        # An error status keeps its status and Request-ID even when its body is not WeChat's JSON.
-        parsed = None
     return Response(
         status_code=http_status(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=parsed,
+        parsed=parse_body(lambda: _parse_response(client=client, response=response), response),
     )
-
-
-def _success(response: Response[FaceCollection | WeChatPayErrorBody]) -> FaceCollection:
-    """The parsed 2xx body; an error status raises errors.ApiError with WeChat's code, message and Request-ID."""
-    status = int(response.status_code)
-    if 200 <= status < 300 and response.parsed is not None:
-        return cast(FaceCollection, response.parsed)
-    if status >= 400:
-        raise errors.ApiError.from_response(status, response.headers, response.content, response.parsed)
-    raise errors.UnexpectedStatus(status, response.content)
 
 
 def sync_detailed(
@@ -152,12 +131,15 @@ def sync(
         FaceCollection
     """
 
-    return _success(
-        sync_detailed(
-            collection_id=collection_id,
-            client=client,
-            appid=appid,
-        )
+    return cast(
+        FaceCollection,
+        success_body(
+            sync_detailed(
+                collection_id=collection_id,
+                client=client,
+                appid=appid,
+            )
+        ),
     )
 
 
@@ -220,10 +202,13 @@ async def asyncio(
         FaceCollection
     """
 
-    return _success(
-        await asyncio_detailed(
-            collection_id=collection_id,
-            client=client,
-            appid=appid,
-        )
+    return cast(
+        FaceCollection,
+        success_body(
+            await asyncio_detailed(
+                collection_id=collection_id,
+                client=client,
+                appid=appid,
+            )
+        ),
     )
