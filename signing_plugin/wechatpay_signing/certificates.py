@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import functools
 import json
 import os
 import tempfile
@@ -74,6 +75,11 @@ class PlatformCertificate:
 
     def pem(self) -> bytes:
         return self.certificate.public_bytes(serialization.Encoding.PEM)
+
+    @functools.cached_property
+    def public_key(self) -> rsa.RSAPublicKey:
+        """Taken from the certificate once, for checking the download and then every answer."""
+        return load_public_key(self.certificate)
 
 
 def decrypt_entries(entries: list[Any], apiv3_key: bytes, request_id: str | None) -> list[PlatformCertificate]:
@@ -139,7 +145,7 @@ def fetch_certificates(
         raise CertificateError("the download has no data list", request_id=request_id)
     certificates = decrypt_entries(entries, apiv3_key, request_id)
     try:
-        ResponseVerifier({c.serial: c.certificate for c in certificates}).verify(response.headers, response.content)
+        ResponseVerifier({c.serial: c.public_key for c in certificates}).verify(response.headers, response.content)
     except SignatureVerificationError as error:
         raise CertificateError(f"the download is not signed by a certificate it contains: {error.reason}") from None
     when = time.time() if now is None else now
@@ -194,8 +200,8 @@ class PlatformCertificateStore:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self._lock = threading.Lock()
         self._client: httpx.Client | None = None
-        # One mapping, replaced whole: a reader in another thread sees the old set or the new one, never a mix.
-        self._held: Mapping[str, tuple[PlatformCertificate, rsa.RSAPublicKey]] = {}
+        # Replaced whole: a reader in another thread sees the old set or the new one, never a mix.
+        self._held: Mapping[str, PlatformCertificate] = {}
         self._generation = 0
         self._last_success: float | None = None
         self._last_attempt: float | None = None
@@ -211,7 +217,7 @@ class PlatformCertificateStore:
 
     @property
     def certificates(self) -> list[PlatformCertificate]:
-        return sorted((certificate for certificate, _ in self._held.values()), key=lambda c: c.not_after)
+        return sorted(self._held.values(), key=lambda c: c.not_after)
 
     @property
     def generation(self) -> int:
@@ -221,9 +227,9 @@ class PlatformCertificateStore:
     def public_key(self, serial: str) -> rsa.RSAPublicKey | None:
         """The key of a certificate held and still valid, or None."""
         held = self._held.get(serial.upper())
-        if held is None or not held[0].valid_at(time.time()):
+        if held is None or not held.valid_at(time.time()):
             return None
-        return held[1]
+        return held.public_key
 
     def should_refresh(self, serial: str | None) -> bool:
         """True when a scheduled refresh is due, or an answer names a certificate serial not held."""
@@ -300,8 +306,7 @@ class PlatformCertificateStore:
         return self._client
 
     def _take(self, certificates: list[PlatformCertificate]) -> None:
-        # Built first, then swapped in whole.
-        self._held = {c.serial: (c, load_public_key(c.certificate)) for c in certificates}
+        self._held = {c.serial: c for c in certificates}
         self._generation += 1
 
     def _load_cache(self, folder: Path) -> None:
@@ -319,7 +324,7 @@ class PlatformCertificateStore:
     def _write_cache(self, folder: Path) -> None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(folder, 0o700)
-        for certificate, _ in self._held.values():
+        for certificate in self._held.values():
             descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pem")
             with os.fdopen(descriptor, "wb") as file:  # mkstemp makes it 0600
                 file.write(certificate.pem())
