@@ -129,7 +129,7 @@ def create_app(config: SandboxConfig) -> Starlette:
 
     def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
-            request_id = f"{uuid.uuid4().hex.upper()}-sandbox"
+            request_id = _request_id()
             fault = request.headers.get(FAULT_HEADER) or config.fault
             body = await request.body()
             target = request.scope["raw_path"].decode("latin-1")
@@ -196,7 +196,7 @@ def create_app(config: SandboxConfig) -> Starlette:
         code = "NOT_FOUND" if status == 404 else "INVALID_REQUEST"
         payload = {"code": code, "message": f"{request.method} {request.url.path} is not served here"}
         # Starlette's 405 carries the Allow header that RFC 9110 requires.
-        headers = {**(getattr(error, "headers", None) or {}), "Request-ID": f"{uuid.uuid4().hex.upper()}-sandbox"}
+        headers = {**(getattr(error, "headers", None) or {}), "Request-ID": _request_id()}
         return Response(_json(payload), status, headers, media_type="application/json")
 
     return Starlette(
@@ -207,6 +207,10 @@ def create_app(config: SandboxConfig) -> Starlette:
             Route("/v3/certificates", endpoint(certificates)),
         ],
     )
+
+
+def _request_id() -> str:
+    return f"{uuid.uuid4().hex.upper()}-sandbox"
 
 
 def _json(payload: Any) -> bytes:
