@@ -11,7 +11,7 @@ def date_header_skew(headers: Mapping[str, str], now: float) -> float | None:
 
     try:
         return email.utils.parsedate_to_datetime(headers.get("Date", "")).timestamp() - now
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a year such as 99999999999
         return None
 
 

@@ -29,11 +29,12 @@ def default_retry() -> Retry:
     """``DEFAULT_RETRY``: two retries for GET and HEAD on connection errors, timeouts, 429 and 5xx.
 
     Waits follow ``Retry-After`` when the answer has one, else a random share (full jitter) of 0.5 s, then 1 s; no
-    wait is longer than 5 s. POST and other methods that change state are sent once, unless a ``Retry`` allows them.
+    wait is longer than 5 s; a ``Retry-After`` over an hour, or unreadable, is ignored. POST and other methods that
+    change state are sent once, unless a ``Retry`` allows them.
     """
-    from httpx_retries import Retry
+    from .retry_policy import WeChatPayRetry
 
-    return Retry(
+    return WeChatPayRetry(
         total=2,
         allowed_methods=("GET", "HEAD"),
         status_forcelist=RETRY_STATUSES,

@@ -24,6 +24,22 @@ PUBLIC_KEY_ID_PREFIX = "PUB_KEY_ID_"
 # WeChat Pay sends probe responses signed with this prefix to check that merchants really verify.
 _PROBE_PREFIX = "WECHATPAY/SIGNTEST/"
 _REQUIRED_HEADERS = ("Wechatpay-Timestamp", "Wechatpay-Nonce", "Wechatpay-Signature", "Wechatpay-Serial")
+# A Unix time in seconds has 10 digits until the year 2286; a longer one is not a time (and overflows a float).
+_MAX_TIMESTAMP_DIGITS = 12
+
+
+def control_character_in(headers: Mapping[str, str]) -> str | None:
+    """The first signed header (timestamp, nonce, serial, signature) holding a control character, or None.
+
+    The signed message joins its lines with newlines: a nonce ``A\nB`` would make two different answers sign the
+    same bytes. No genuine value holds a control character, so one is refused before any message is built.
+    """
+    by_name = {name.lower(): value for name, value in headers.items()}
+    for name in _REQUIRED_HEADERS:
+        value = by_name.get(name.lower(), "")
+        if any(ord(character) < 0x20 or ord(character) == 0x7F for character in value):
+            return name
+    return None
 
 
 def response_message(timestamp: str, nonce: str, body: bytes) -> bytes:
@@ -105,12 +121,15 @@ class ResponseVerifier:
         missing = [name for name in _REQUIRED_HEADERS if not by_name.get(name.lower())]
         if missing:
             raise reject(f"missing header {', '.join(missing)}")
+        unsafe = control_character_in(by_name)
+        if unsafe is not None:
+            raise SignatureVerificationError(f"{unsafe} holds a control character", request_id=request_id)
         signature_type = by_name.get("wechatpay-signature-type", SCHEME)
         if signature_type != SCHEME:
             raise reject(f"unsupported Wechatpay-Signature-Type {signature_type[:40]!r}, expected {SCHEME}")
 
         timestamp = by_name["wechatpay-timestamp"]
-        if not (timestamp.isascii() and timestamp.isdigit()):
+        if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > _MAX_TIMESTAMP_DIGITS:
             raise reject("Wechatpay-Timestamp is not a Unix time in seconds")
         skew = int(timestamp) - (time.time() if now is None else now)
         if abs(skew) > self.max_skew:
