@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 
+from wechatpay_signing.credentials import read_apiv3_key
 from wechatpay_signing.keys import load_certificate, read_pem
 
 from . import credentials as sandbox_credentials
 from .app import DEFAULT_FIXTURES, FAULT_HEADER, FAULTS, SandboxConfig
 from .server import bind, uvicorn_server
 from .signing import Merchant
+
+# A variable of its own: a merchant's WECHATPAY_APIV3_KEY in the shell is not picked up by the sandbox unasked.
+ENV_SANDBOX_APIV3_KEY = "WECHATPAY_SANDBOX_APIV3_KEY"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -38,8 +43,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="MCHID=CERT_PEM",
         help="also accept requests from this merchant, signed for this API certificate (repeatable)",
     )
-    parser.add_argument("--apiv3-key", help="32-character APIv3 key to encrypt /v3/certificates with")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--apiv3-key-file",
+        type=Path,
+        help="file holding the 32-character APIv3 key to encrypt /v3/certificates with, or set"
+        f" ${ENV_SANDBOX_APIV3_KEY} (default: the credentials folder's apiv3_key.txt)",
+    )
+    # Kept only to explain its removal: a key on the command line is visible to every user in /proc/*/cmdline.
+    parser.add_argument("--apiv3-key", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.apiv3_key is not None:
+        parser.error(
+            "--apiv3-key is no longer accepted (other users can read a command line): use --apiv3-key-file FILE"
+            f" or ${ENV_SANDBOX_APIV3_KEY}"
+        )
+    return args
+
+
+def apiv3_key_from(args: argparse.Namespace) -> str | None:
+    """The APIv3 key from $WECHATPAY_SANDBOX_APIV3_KEY or --apiv3-key-file, else None (the credentials' own)."""
+    key = read_apiv3_key(os.environ.get(ENV_SANDBOX_APIV3_KEY), args.apiv3_key_file)
+    if key is not None and len(key.encode()) != 32:
+        raise SystemExit("the APIv3 key must be 32 bytes, as WeChat Pay's APIv3 keys are")
+    return key
 
 
 def config_from_args(args: argparse.Namespace) -> SandboxConfig:
@@ -48,8 +74,6 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
     for entry in args.merchant:
         mchid, _, path = entry.partition("=")
         merchants.append(Merchant(mchid, load_certificate(read_pem(path, "merchant certificate"))))
-    if args.apiv3_key is not None and len(args.apiv3_key.encode()) != 32:
-        raise SystemExit("--apiv3-key must be 32 bytes, as WeChat Pay's APIv3 keys are")
     return SandboxConfig(
         credentials=sandbox_credentials.create_or_load(folder),
         fixtures=args.fixtures,
@@ -57,7 +81,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         fault=args.fault,
         slow_seconds=args.slow_seconds,
         extra_merchants=merchants,
-        apiv3_key=args.apiv3_key,
+        apiv3_key=apiv3_key_from(args),
     )
 
 

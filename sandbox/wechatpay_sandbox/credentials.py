@@ -99,15 +99,24 @@ def _pem_key(key: rsa.RSAPrivateKey) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> None:
-    # Owner-only, like the real apiclient_key.pem should be.
-    path.write_bytes(data)
-    os.chmod(path, 0o600)
+    # Owner-only from the start, like the real apiclient_key.pem should be: a chmod afterwards would leave a moment
+    # in which another user could open it. O_NOFOLLOW: a symlink planted at the name is not written through.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        os.fchmod(file.fileno(), 0o600)  # a file that was there before keeps its mode through O_CREAT
+        file.write(data)
+
+
+def _private_folder(folder: Path) -> None:
+    """Make the folder owner-only (0700), created so from the start."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
 
 
 def create(folder: Path, *, mchid: str = MCHID) -> SandboxCredentials:
     """New test credentials written into folder: merchant key and certificate, WeChat Pay public key, and two
     platform certificates that overlap as during a rotation (the older one expires in 5 days)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    _private_folder(folder)
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     merchant_key, public_key_private = _new_key(), _new_key()
     merchant_certificate = _certificate(merchant_key, mchid, now - datetime.timedelta(days=1), 3650)
@@ -131,7 +140,7 @@ def create(folder: Path, *, mchid: str = MCHID) -> SandboxCredentials:
     )
     _write(folder / "apiv3_key.txt", apiv3_key.encode())
     platform_folder = folder / "wechatpay_side"
-    platform_folder.mkdir(exist_ok=True)
+    _private_folder(platform_folder)
     _write(platform_folder / "pub_key_private.pem", _pem_key(public_key_private))
     for index, platform in enumerate(platforms):
         _write(platform_folder / f"platform_{index}_key.pem", _pem_key(platform.private_key))
