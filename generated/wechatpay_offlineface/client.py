@@ -2,7 +2,13 @@ import ssl
 from typing import Any, Self
 
 import httpx
-from attrs import define, evolve, field
+from attrs import Attribute, define, evolve, field
+from wechatpay_signing import check_base_url
+
+
+def _check_base_url(instance: Any, attribute: "Attribute[str]", value: str) -> None:
+    # A path, a query, no scheme or a trailing /v3 would send every call elsewhere: say so now, not at the first call.
+    check_base_url(value)
 
 
 @define
@@ -11,7 +17,9 @@ class Client:
 
     The following are accepted as keyword arguments and will be used to construct httpx Clients internally:
 
-        ``base_url``: The base URL for the API, all requests are made to a relative path to this URL
+        ``base_url``: Scheme and host (and port) only, e.g. ``https://api.mch.weixin.qq.com``: each operation's
+        path starts with /v3. A path (a trailing /v3 too), a query or no scheme raises
+        wechatpay_signing.ConfigurationError.
 
         ``cookies``: A dictionary of cookies to be sent with every request
 
@@ -31,7 +39,7 @@ class Client:
 
     raise_on_unexpected_status: bool = field(default=False, kw_only=True)
     """Whether or not to raise an errors.UnexpectedStatus if the API returns a status code that was not documented in the source OpenAPI document. Can also be provided as a keyword argument to the constructor."""
-    _base_url: str = field(alias="base_url")
+    _base_url: str = field(alias="base_url", validator=_check_base_url)
     _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies")
     _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers")
     # Never wait forever: the generator's default is no timeout at all. Pass timeout=None to opt out.
@@ -128,7 +136,9 @@ class AuthenticatedClient:
 
     The following are accepted as keyword arguments and will be used to construct httpx Clients internally:
 
-        ``base_url``: The base URL for the API, all requests are made to a relative path to this URL
+        ``base_url``: Scheme and host (and port) only, e.g. ``https://api.mch.weixin.qq.com``: each operation's
+        path starts with /v3. A path (a trailing /v3 too), a query or no scheme raises
+        wechatpay_signing.ConfigurationError.
 
         ``cookies``: A dictionary of cookies to be sent with every request
 
@@ -148,7 +158,7 @@ class AuthenticatedClient:
 
     raise_on_unexpected_status: bool = field(default=False, kw_only=True)
     """Whether or not to raise an errors.UnexpectedStatus if the API returns a status code that was not documented in the source OpenAPI document. Can also be provided as a keyword argument to the constructor."""
-    _base_url: str = field(alias="base_url")
+    _base_url: str = field(alias="base_url", validator=_check_base_url)
     _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies")
     _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers")
     # Never wait forever: the generator's default is no timeout at all. Pass timeout=None to opt out.

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .auth import USER_AGENT, WeChatPayAuth
+from .base_url import check_base_url
 from .credentials import auth_from_env, auth_from_files
 from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError, WeChatPayError
 from .keys import certificate_serial, load_private_key, load_public_key
@@ -63,6 +64,7 @@ __all__ = [
     "auth_from_env",
     "auth_from_files",
     "certificate_serial",
+    "check_base_url",
     "default_retry",
     "httpx_args",
     "load_private_key",

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 
 from .auth import WeChatPayAuth
+from .base_url import check_base_url
 from .certificates import CertificateError, PlatformCertificateStore
 from .clock import date_header_skew
 from .credentials import (
@@ -102,7 +103,7 @@ def _required(args: argparse.Namespace, name: str) -> str:
 
 
 def _base_url(args: argparse.Namespace) -> str:
-    return str(args.base_url or DEFAULT_BASE_URL).rstrip("/")
+    return check_base_url(args.base_url or DEFAULT_BASE_URL)
 
 
 def _signer(args: argparse.Namespace) -> MerchantSigner:

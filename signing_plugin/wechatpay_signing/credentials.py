@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .auth import WeChatPayAuth
+from .base_url import check_base_url
 from .errors import ConfigurationError
 from .keys import PublicKeyInput, certificate_serial, load_certificate, read_pem, read_text
 from .signer import MerchantSigner
@@ -45,6 +46,8 @@ def auth_from_files(
     auth also downloads them from ``base_url`` (WeChat Pay's main host by default) and keeps them fresh (a
     PlatformCertificateStore), caching them in ``certificate_cache_dir`` when given.
     """
+    if base_url is not None:
+        base_url = check_base_url(base_url)
     signer = MerchantSigner(mchid, serial_no, read_pem(private_key_path, "merchant private key"))
     public_keys: dict[str, PublicKeyInput] = {}
     if (public_key_id is None) != (public_key_path is None):
