@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import platform
 import re
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from wechatpay_sandbox import SandboxConfig, SandboxServer
 from wechatpay_sandbox import credentials as sandbox_credentials
@@ -123,3 +126,12 @@ def test_help_documents_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     out = capsys.readouterr().out
     assert "exit status:" in out and "3  the answer failed signature verification" in out
+
+
+def test_version_names_the_installed_release(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    release = importlib.metadata.version("wechatpay-offlineface")
+    assert out.startswith(f"wechatpay {release} (Python {platform.python_version()}, httpx {httpx.__version__},")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from ._version import __version__
 from .auth import WeChatPayAuth
 from .base_url import check_base_url
 from .certificates import CertificateError, PlatformCertificateStore
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=_version(), help="print the versions and exit")
     for option, variable, text in _SETTINGS:
         parser.add_argument(option, default=os.environ.get(variable), help=f"{text} [${variable}]")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for an answer (default: 10)")
@@ -92,6 +94,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     certificates.add_argument("--output", type=Path, required=True, help="folder for <serial>.pem (made 0700)")
     return parser
+
+
+def _version() -> str:
+    """This package's version and what a bug report needs beside it."""
+    import platform
+
+    import cryptography
+
+    return (
+        f"wechatpay {__version__} (Python {platform.python_version()}, httpx {httpx.__version__},"
+        f" cryptography {cryptography.__version__})"
+    )
 
 
 def _required(args: argparse.Namespace, name: str) -> str:
