@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import tempfile
 from pathlib import Path
 
@@ -93,9 +94,9 @@ def main(argv: list[str] | None = None) -> None:
     url = f"http://{host}:{port}"
     creds = config.credentials
     env_file = creds.folder / "wechatpay.env"
-    env_file.write_text(
-        "".join(f"{name}={value}\n" for name, value in {**creds.env(), "WECHATPAY_BASE_URL": url}.items())
-    )
+    # Quoted for the shell, so that `set -a; . wechatpay.env` reads the same as auth_from_env(path) does.
+    settings = {**creds.env(), "WECHATPAY_BASE_URL": url}
+    env_file.write_text("".join(f"{name}={shlex.quote(value)}\n" for name, value in settings.items()))
     mode = (
         "platform certificates " + ", ".join(c.serial for c in creds.platform_certificates)
         if config.certificate_mode

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 import uvicorn
+from wechatpay_signing import read_env_file
 
 from .app import SandboxConfig, create_app
 
@@ -83,8 +84,12 @@ class SandboxProcess:
     @property
     def env(self) -> dict[str, str]:
         """The WECHATPAY_* settings it wrote: credentials and WECHATPAY_BASE_URL."""
-        lines = (self.folder / "wechatpay.env").read_text().splitlines()
-        return dict(line.split("=", 1) for line in lines)
+        return read_env_file(self.env_file)
+
+    @property
+    def env_file(self) -> Path:
+        """The wechatpay.env file it wrote: for auth_from_env(path), wechatpay --env-file, or the shell."""
+        return self.folder / "wechatpay.env"
 
     @property
     def pid(self) -> int:

@@ -6,6 +6,7 @@ from ._version import __version__
 from .auth import USER_AGENT, WeChatPayAuth
 from .base_url import check_base_url
 from .credentials import auth_from_env, auth_from_files
+from .env_file import read_env_file
 from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError, WeChatPayError
 from .keys import certificate_serial, load_private_key, load_public_key
 from .retry import RETRY_STATUSES, default_retry, httpx_args, retrying_transport
@@ -69,6 +70,7 @@ __all__ = [
     "httpx_args",
     "load_private_key",
     "load_public_key",
+    "read_env_file",
     "request_message",
     "response_message",
     "retrying_transport",

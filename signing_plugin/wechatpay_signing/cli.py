@@ -32,11 +32,13 @@ from .credentials import (
     auth_from_files,
     read_apiv3_key,
 )
+from .env_file import read_env_file
 from .errors import ConfigurationError, SignatureVerificationError, WeChatPayError
 from .keys import certificate_serial, load_certificate, load_private_key, load_public_key, read_pem
 from .retry import httpx_args
 from .signer import MerchantSigner, new_nonce, request_message
 
+ENV_FILE = "WECHATPAY_ENV_FILE"
 EXIT_OK, EXIT_API_ERROR, EXIT_USAGE, EXIT_UNVERIFIED, EXIT_NETWORK = 0, 1, 2, 3, 4
 EXIT_CODES = """exit status:
   0  success (doctor: every check passed)
@@ -71,8 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=_version(), help="print the versions and exit")
+    parser.add_argument(
+        "--env-file",
+        default=os.environ.get(ENV_FILE),
+        help=f"wechatpay.env file of WECHATPAY_*=value lines, for what the environment does not set [${ENV_FILE}]",
+    )
     for option, variable, text in _SETTINGS:
-        parser.add_argument(option, default=os.environ.get(variable), help=f"{text} [${variable}]")
+        parser.add_argument(option, help=f"{text} [${variable}]")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for an answer (default: 10)")
     commands = parser.add_subparsers(dest="command", required=True)
     get = commands.add_parser("get", help="signed GET; prints the verified JSON answer")
@@ -108,6 +115,17 @@ def _version() -> str:
     )
 
 
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line; each setting not given falls back to its variable, in the environment or the env file."""
+    args = build_parser().parse_args(argv)
+    args.environ = {**(read_env_file(args.env_file) if args.env_file else {}), **os.environ}
+    for option, variable, _ in _SETTINGS:
+        name = option.removeprefix("--").replace("-", "_")
+        if getattr(args, name) is None:
+            setattr(args, name, args.environ.get(variable))
+    return args
+
+
 def _required(args: argparse.Namespace, name: str) -> str:
     value: str | None = getattr(args, name)
     if not value:
@@ -127,7 +145,7 @@ def _signer(args: argparse.Namespace) -> MerchantSigner:
 
 def _apiv3_key(args: argparse.Namespace) -> str | None:
     # The key itself is never an option: a command line is visible to every user of the machine.
-    return read_apiv3_key(os.environ.get(ENV_APIV3_KEY), args.apiv3_key_file)
+    return read_apiv3_key(args.environ.get(ENV_APIV3_KEY), args.apiv3_key_file)
 
 
 def _auth(args: argparse.Namespace) -> WeChatPayAuth:
@@ -297,8 +315,8 @@ def _clock_finding(args: argparse.Namespace) -> tuple[bool, str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
+        args = parse_args(argv)
         if args.command in ("get", "post"):
             return run_request(args.command.upper(), args)
         if args.command == "explain":

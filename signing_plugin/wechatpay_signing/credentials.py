@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .auth import WeChatPayAuth
 from .base_url import check_base_url
+from .env_file import read_env_file
 from .errors import ConfigurationError
 from .keys import PublicKeyInput, certificate_serial, load_certificate, read_pem, read_text
 from .signer import MerchantSigner
@@ -83,14 +84,28 @@ def read_apiv3_key(value: str | None, path: str | Path | None) -> str | None:
     return read_text(path, "APIv3 key").strip() if path else None
 
 
-def auth_from_env(environ: Mapping[str, str] | None = None) -> WeChatPayAuth:
-    """A WeChatPayAuth from WECHATPAY_* variables naming the same values and files as auth_from_files."""
-    env = os.environ if environ is None else environ
+def auth_from_env(environ: Mapping[str, str] | str | os.PathLike[str] | None = None) -> WeChatPayAuth:
+    """A WeChatPayAuth from WECHATPAY_* variables naming the same values and files as auth_from_files.
+
+    ``environ``: the variables (default: ``os.environ``), or the path of a wechatpay.env file of NAME=value lines,
+    such as the sandbox writes; then that file's settings alone are used.
+    """
+    source = "environment variable {}"
+    if isinstance(environ, str | os.PathLike):
+        env: Mapping[str, str] = read_env_file(environ)
+        source = "{} in " + os.fspath(environ)
+    elif environ is None or isinstance(environ, Mapping):
+        env = os.environ if environ is None else environ
+    else:
+        raise ConfigurationError(
+            f"auth_from_env takes a mapping of WECHATPAY_* variables or the path of a wechatpay.env file,"
+            f" not {type(environ).__name__}"
+        )
 
     def required(name: str) -> str:
         value = env.get(name, "")
         if not value:
-            raise ConfigurationError(f"environment variable {name} is not set")
+            raise ConfigurationError(f"{source.format(name)} is not set")
         return value
 
     certificates = env.get(ENV_PLATFORM_CERTIFICATE_PATHS, "")
