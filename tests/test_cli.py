@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
+import os
 import platform
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from wechatpay_sandbox import SandboxConfig, SandboxServer
 from wechatpay_sandbox import credentials as sandbox_credentials
-from wechatpay_signing.cli import EXIT_API_ERROR, EXIT_NETWORK, EXIT_OK, EXIT_UNVERIFIED, EXIT_USAGE, main
+from wechatpay_signing import (
+    AnswerError,
+    CertificateDecryptionError,
+    CertificateError,
+    ClockSkewError,
+    ConfigurationError,
+    SignatureVerificationError,
+    WeChatPayError,
+)
+from wechatpay_signing.cli import (
+    EXIT_API_ERROR,
+    EXIT_CLOCK,
+    EXIT_CODES,
+    EXIT_NETWORK,
+    EXIT_OK,
+    EXIT_UNVERIFIED,
+    EXIT_USAGE,
+    exit_code,
+    main,
+)
 
 from .support import FIXTURES, MCHID, MERCHANT_SERIAL, openssl_sign, parse_authorization
 
@@ -135,3 +159,73 @@ def test_version_names_the_installed_release(capsys: pytest.CaptureFixture[str])
     out = capsys.readouterr().out
     release = importlib.metadata.version("wechatpay-offlineface")
     assert out.startswith(f"wechatpay {release} (Python {platform.python_version()}, httpx {httpx.__version__},")
+
+
+def test_clock_skew_exits_5_and_prints_no_data(
+    creds: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with SandboxServer(SandboxConfig(credentials=creds, fault="stale-timestamp")) as stale:
+        for name, value in {**creds.env(), "WECHATPAY_BASE_URL": stale.url}.items():
+            monkeypatch.setenv(name, value)
+        assert main(["get", "/v3/offlineface/face-collections/FC2353ZJIHOJKHOIIOIJ"]) == EXIT_CLOCK
+    captured = capsys.readouterr()
+    assert captured.out == "" and "local clock is off" in captured.err and "Request-ID=" in captured.err
+
+
+# Each documented exit status: (arguments, sandbox fault, settings).
+EXIT_CASES: dict[int, tuple[list[str], str | None, dict[str, str]]] = {
+    EXIT_OK: (["get", "/v3/offlineface/face-collections/FC2353ZJIHOJKHOIIOIJ"], None, {}),
+    EXIT_API_ERROR: (["get", "/v3/offlineface/face-collections/NOPE"], None, {}),
+    EXIT_USAGE: (["get", "/v3/x"], None, {"WECHATPAY_MCHID": ""}),
+    EXIT_UNVERIFIED: (["get", "/v3/offlineface/face-collections/FC2353ZJIHOJKHOIIOIJ"], "bad-signature", {}),
+    EXIT_NETWORK: (["get", "/v3/x"], None, {"WECHATPAY_BASE_URL": "http://127.0.0.1:9"}),
+    EXIT_CLOCK: (["get", "/v3/offlineface/face-collections/FC2353ZJIHOJKHOIIOIJ"], "stale-timestamp", {}),
+}
+
+
+def test_every_documented_exit_status_is_tested() -> None:
+    documented = {int(number) for number in re.findall(r"^  (\d)  ", EXIT_CODES, re.MULTILINE)}
+    assert documented == set(EXIT_CASES) == {0, 1, 2, 3, 4, 5}
+
+
+@pytest.mark.parametrize("status", sorted(EXIT_CASES))
+def test_the_command_exits_with_each_documented_status(
+    creds: Any, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], status: int
+) -> None:
+    arguments, fault, settings = EXIT_CASES[status]
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(SandboxServer(SandboxConfig(credentials=creds, fault=fault))).url if fault else None
+        for name, value in {**creds.env(), "WECHATPAY_BASE_URL": url or sandbox.url, **settings}.items():
+            monkeypatch.setenv(name, value)
+        assert main(["--timeout", "5", *arguments]) == status
+    captured = capsys.readouterr()
+    assert (captured.out != "") == (status == EXIT_OK)  # nothing unverified or failed is printed as data
+    assert (captured.err != "") == (status != EXIT_OK)
+
+
+def test_the_installed_command_passes_the_status_to_the_shell() -> None:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("WECHATPAY_")}
+    command = [str(Path(sys.executable).with_name("wechatpay")), "get", "/v3/x"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == EXIT_USAGE
+    assert done.stderr.strip() == "error: --mchid or $WECHATPAY_MCHID is required"
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (ConfigurationError("bad"), EXIT_USAGE),
+        (WeChatPayError("other"), EXIT_USAGE),
+        (SignatureVerificationError("forged", status_code=200), EXIT_UNVERIFIED),
+        (CertificateDecryptionError("wrong key", cause="apiv3_key"), EXIT_UNVERIFIED),
+        (CertificateError("not signed by a certificate it contains", status_code=200), EXIT_UNVERIFIED),
+        (CertificateError("SYSTEM_ERROR: busy", status_code=500), EXIT_API_ERROR),
+        (AnswerError("answered", status_code=404), EXIT_API_ERROR),
+        (ClockSkewError("off", skew=600, status_code=401), EXIT_CLOCK),
+        (httpx.ConnectError("refused"), EXIT_NETWORK),
+        (httpx.ReadTimeout("slow"), EXIT_NETWORK),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
+)
+def test_each_error_class_maps_to_its_exit_status(error: Exception, status: int) -> None:
+    assert exit_code(error) == status

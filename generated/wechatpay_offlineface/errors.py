@@ -1,26 +1,66 @@
-"""Contains shared errors types that can be raised from API functions"""
+"""The errors the API functions raise on purpose; each is a wechatpay_signing.WeChatPayError.
 
+ApiError, MalformedResponse and UnexpectedStatus are raised after an answer arrived: each carries its status_code and
+request_id (wechatpay_signing.AnswerError). InvalidRequestError is raised before anything is sent, and is also a
+ValueError. wechatpay_signing.errors draws the whole tree.
+"""
+
+import json
 from typing import Any
 
+from wechatpay_signing import AnswerError, ConfigurationError
 
-class UnexpectedStatus(Exception):
-    """Raised by api functions when the response status an undocumented status and Client.raise_on_unexpected_status is True"""
 
-    def __init__(self, status_code: int, content: bytes):
-        self.status_code = status_code
+class InvalidRequestError(ConfigurationError):
+    """A call's argument that cannot be sent: a path value of "", "." or "..", or text holding a lone surrogate.
+
+    Raised before anything is sent. It is a ValueError too, so `except ValueError` keeps working.
+    """
+
+
+class UnexpectedStatus(AnswerError):
+    """A status the API description does not list for this call (a 302, say, or 204 where 200 is documented).
+
+    Raised by `sync()`/`asyncio()`, and by the `*_detailed` calls when Client.raise_on_unexpected_status is True.
+    `content` is the body as received.
+    """
+
+    summary = "WeChat Pay answered a status the API description does not list"
+
+    def __init__(self, status_code: int, content: bytes, request_id: str | None = None):
+        super().__init__(f"HTTP {status_code}", request_id=request_id, status_code=status_code)
+        self.status_code: int = status_code
         self.content = content
 
-        super().__init__(
-            f"Unexpected status code: {status_code}\n\nResponse content:\n{content.decode(errors='ignore')}"
+    def __str__(self) -> str:
+        return (
+            f"Unexpected status code: {self.status_code} (Request-ID {self.request_id or 'absent'})\n\n"
+            f"Response content:\n{self.content[:1000].decode(errors='replace')}"
         )
 
 
-class ApiError(Exception):
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _json_object(content: bytes) -> dict[str, Any]:
+    try:
+        payload = json.loads(content)
+    except (ValueError, RecursionError):
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
+class ApiError(AnswerError):
     """WeChat Pay answered with an error status (4xx, 5xx); raised by `sync()` and `asyncio()`.
 
-    `code`, `message` and `detail` come from the error body, and are None when the body is not WeChat's JSON (a
-    proxy's error page, say). `request_id` is the Request-ID that WeChat Pay support asks for.
+    `code`, `message` and `detail` come from the error body; `code` and `message` are kept whatever `detail` holds
+    (null, a string, a list, an object of odd types), and are None only when the body is not WeChat's JSON (a
+    proxy's error page, say). `detail` is the parsed model when it matches the API description, else the raw JSON
+    value. `request_id` is the Request-ID that WeChat Pay support asks for.
     """
+
+    summary = "WeChat Pay answered an error"
 
     def __init__(
         self,
@@ -32,21 +72,32 @@ class ApiError(Exception):
         request_id: str | None,
         content: bytes,
     ):
-        self.status_code = status_code
+        super().__init__(
+            f"{code or 'no WeChat error body'}: {message or '-'}", request_id=request_id, status_code=status_code
+        )
+        self.status_code: int = status_code
         self.code = code
         self.message = message
         self.detail = detail
-        self.request_id = request_id
         self.content = content
-        super().__init__(status_code, code, message, request_id)
 
     @classmethod
     def from_response(cls, status_code: int, headers: Any, content: bytes, parsed: Any) -> "ApiError":
+        if parsed is not None:
+            code, message, detail = (
+                getattr(parsed, "code", None),
+                getattr(parsed, "message", None),
+                getattr(parsed, "detail", None),
+            )
+        else:
+            # The body did not match the description (an odd `detail`, say): WeChat's code and message still count.
+            body = _json_object(content)
+            code, message, detail = _text(body.get("code")), _text(body.get("message")), body.get("detail")
         return cls(
             int(status_code),
-            code=getattr(parsed, "code", None),
-            message=getattr(parsed, "message", None),
-            detail=getattr(parsed, "detail", None),
+            code=code,
+            message=message,
+            detail=detail,
             request_id=headers.get("Request-ID"),
             content=content,
         )
@@ -57,21 +108,21 @@ class ApiError(Exception):
         return f"HTTP {self.status_code} {code}{message} (Request-ID {self.request_id or 'absent'})"
 
 
-class MalformedResponse(Exception):
+class MalformedResponse(AnswerError):
     """A 2xx body that does not match the documented schema: not JSON, a wrong type or a missing field.
 
     When a signing `httpx.Auth` is in use, the body was verified before parsing, so this means WeChat Pay sent
     something the OpenAPI document does not describe.
     """
 
+    summary = "WeChat Pay answer does not match the API description"
+
     def __init__(self, status_code: int, request_id: str | None, reason: str):
-        self.status_code = status_code
-        self.request_id = request_id
-        self.reason = reason
-        super().__init__(status_code, request_id, reason)
+        super().__init__(reason, request_id=request_id, status_code=status_code)
+        self.status_code: int = status_code
 
     def __str__(self) -> str:
         return f"HTTP {self.status_code} body does not match the API description: {self.reason} (Request-ID {self.request_id or 'absent'})"
 
 
-__all__ = ["ApiError", "MalformedResponse", "UnexpectedStatus"]
+__all__ = ["ApiError", "InvalidRequestError", "MalformedResponse", "UnexpectedStatus"]

@@ -90,7 +90,7 @@ def success_body(response: Response[Any]) -> Any:
         return response.parsed
     if status >= 400:
         raise errors.ApiError.from_response(status, response.headers, response.content, response.parsed)
-    raise errors.UnexpectedStatus(status, response.content)
+    raise errors.UnexpectedStatus(status, response.content, response.request_id)
 
 
 def check_text(name: str, value: object) -> None:
@@ -99,7 +99,7 @@ def check_text(name: str, value: object) -> None:
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise ValueError(
+            raise errors.InvalidRequestError(
                 f"{name} must be text that UTF-8 can encode, not {value!r}: it holds a lone surrogate"
             ) from None
 
@@ -108,7 +108,7 @@ def check_path_segment(name: str, value: object) -> None:
     """The value as one path segment; "", "." and ".." would make httpx call another endpoint, so they are refused"""
     text = str(value)
     if text in ("", ".", ".."):
-        raise ValueError(
+        raise errors.InvalidRequestError(
             f"{name} must be one path segment, not {text!r}: it would send the request to another endpoint"
         )
     check_text(name, text)

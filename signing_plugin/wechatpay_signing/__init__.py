@@ -7,7 +7,7 @@ from .auth import USER_AGENT, WeChatPayAuth
 from .base_url import check_base_url
 from .credentials import auth_from_env, auth_from_files
 from .env_file import read_env_file
-from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError, WeChatPayError
+from .errors import AnswerError, ClockSkewError, ConfigurationError, SignatureVerificationError, WeChatPayError
 from .keys import certificate_serial, load_private_key, load_public_key
 from .retry import RETRY_STATUSES, default_retry, httpx_args, retrying_transport
 from .signer import MerchantSigner, request_message
@@ -49,6 +49,7 @@ __all__ = [
     "DEFAULT_RETRY",
     "RETRY_STATUSES",
     "USER_AGENT",
+    "AnswerError",
     "CertificateDecryptionError",
     "CertificateError",
     "ClockSkewError",

@@ -100,12 +100,12 @@ class WeChatPayAuth(httpx.Auth):
         return functools.partial(store.refresh, seen_generation=seen)
 
     def check(self, response: httpx.Response) -> None:
-        """Verify a 2xx answer (raising SignatureVerificationError), and name a skewed clock behind a 401."""
+        """Verify a 2xx answer (SignatureVerificationError, ClockSkewError); name a skewed clock behind a 401."""
         request_id = response.headers.get("Request-ID")
         if response.is_success:
             try:
                 self.verifier.verify(response.headers, response.content)
-            except SignatureVerificationError as error:
+            except (SignatureVerificationError, ClockSkewError) as error:
                 error.status_code = response.status_code
                 logger.warning("refused HTTP %d answer: %s", response.status_code, error)
                 raise

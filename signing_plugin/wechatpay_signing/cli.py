@@ -33,19 +33,21 @@ from .credentials import (
     read_apiv3_key,
 )
 from .env_file import read_env_file
-from .errors import ConfigurationError, SignatureVerificationError, WeChatPayError
+from .errors import AnswerError, ClockSkewError, ConfigurationError, SignatureVerificationError, WeChatPayError
 from .keys import certificate_serial, load_certificate, load_private_key, load_public_key, read_pem
 from .retry import httpx_args
 from .signer import MerchantSigner, new_nonce, request_message
 
 ENV_FILE = "WECHATPAY_ENV_FILE"
-EXIT_OK, EXIT_API_ERROR, EXIT_USAGE, EXIT_UNVERIFIED, EXIT_NETWORK = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_API_ERROR, EXIT_USAGE, EXIT_UNVERIFIED, EXIT_NETWORK, EXIT_CLOCK = 0, 1, 2, 3, 4, 5
 EXIT_CODES = """exit status:
   0  success (doctor: every check passed)
   1  WeChat Pay answered an error (its code, message and Request-ID are printed); doctor: a check failed
-  2  bad usage or configuration
-  3  the answer failed signature verification and was not printed
-  4  network error or timeout"""
+  2  bad usage or configuration (ConfigurationError)
+  3  the answer failed signature verification and was not printed (SignatureVerificationError), or the
+     certificate download could not be used (CertificateError)
+  4  network error or timeout (httpx.HTTPError)
+  5  the local clock is more than 5 minutes off WeChat Pay's (ClockSkewError)"""
 
 # Option, environment variable, help.
 _SETTINGS = [
@@ -170,10 +172,7 @@ def run_certificates(args: argparse.Namespace) -> int:
         _signer(args), apiv3_key, base_url=_base_url(args), cache_dir=args.output, timeout=args.timeout
     )
     try:
-        held = store.refresh_or_raise()
-    except CertificateError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_API_ERROR if error.status_code is not None else EXIT_UNVERIFIED
+        held = store.refresh_or_raise()  # a CertificateError's exit status is exit_code's
     finally:
         store.close()
     if not store.has_certificates:
@@ -324,15 +323,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "certificates":
             return run_certificates(args)
         return run_doctor(args)
-    except SignatureVerificationError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except (WeChatPayError, httpx.HTTPError) as error:
+        print(f"error: {_describe(error)}", file=sys.stderr)
+        return exit_code(error)
+
+
+def exit_code(error: Exception) -> int:
+    """The documented exit status for an error (EXIT_CODES), one per error class."""
+    if isinstance(error, ClockSkewError):
+        return EXIT_CLOCK
+    if isinstance(error, CertificateError) and (error.status_code or 0) >= 400:
+        return EXIT_API_ERROR  # WeChat Pay answered the download with an error status
+    if isinstance(error, SignatureVerificationError | CertificateError):
         return EXIT_UNVERIFIED
-    except WeChatPayError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except httpx.HTTPError as error:
-        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+    if isinstance(error, AnswerError):
+        return EXIT_API_ERROR
+    if isinstance(error, httpx.HTTPError):
         return EXIT_NETWORK
+    return EXIT_USAGE  # ConfigurationError, and any other WeChatPayError: raised before anything was sent
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}" if isinstance(error, httpx.HTTPError) else str(error)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,32 @@
-"""Errors raised by wechatpay_signing. Messages never carry a key, a signature or an Authorization value."""
+"""Errors raised by wechatpay_signing and by the generated client. Messages never carry a key or a signature.
+
+Everything raised on purpose derives from ``WeChatPayError``, so one ``except WeChatPayError`` catches it all.
+Network failures stay httpx's own (``httpx.HTTPError``: timeouts, refused or dropped connections)::
+
+    WeChatPayError
+    ├── ConfigurationError (also a ValueError)     credentials or arguments that cannot work; nothing was sent
+    │   └── errors.InvalidRequestError *           a call's argument that cannot be sent ("", "..", a lone surrogate)
+    └── AnswerError                                about one answer: reason, status_code, request_id
+        ├── SignatureVerificationError             unsigned, tampered, probe or unknown-key answer: never handed over
+        ├── ClockSkewError                         the local clock is more than 5 minutes off WeChat Pay's
+        ├── CertificateError                       the platform certificate download cannot be used
+        │   └── CertificateDecryptionError         an entry would not decrypt (wrong APIv3 key, or altered)
+        ├── errors.ApiError *                      WeChat Pay answered 4xx/5xx: code, message, detail
+        ├── errors.MalformedResponse *             a verified 2xx body the OpenAPI document does not describe
+        └── errors.UnexpectedStatus *              a status the OpenAPI document does not list (a 302, say)
+
+    * in the generated package: ``wechatpay_offlineface.errors``
+
+``ClockSkewError`` is not a ``SignatureVerificationError``: a clock that is off is the local machine's problem, not
+a forged answer (the answer is refused all the same). The ``wechatpay`` command exits with one code per class
+(``wechatpay_signing.cli.exit_code``).
+"""
 
 from __future__ import annotations
 
 
 class WeChatPayError(Exception):
-    """Base class of every error this package raises."""
+    """Base class of every error this package and the generated client raise on purpose."""
 
 
 class ConfigurationError(WeChatPayError, ValueError):
@@ -34,7 +56,7 @@ class AnswerError(WeChatPayError):
 
 
 class SignatureVerificationError(AnswerError):
-    """A response that must not reach the caller: unsigned, tampered, stale, or signed by an unknown key."""
+    """A response that must not reach the caller: unsigned, tampered, or signed by an unknown key."""
 
     summary = "response signature rejected"
 
@@ -53,27 +75,23 @@ class SignatureVerificationError(AnswerError):
         return [f"serial={self.serial or '-'}", *super().context()]
 
 
-class ClockSkewError(SignatureVerificationError):
+class ClockSkewError(AnswerError):
     """The local clock is more than the allowed skew (5 minutes) away from WeChat Pay's.
 
-    Raised when a 2xx answer's Wechatpay-Timestamp is that far off, and when WeChat Pay refuses a request with 401
-    while its Date header is that far off: requests are signed with the local time. ``skew`` is the server's time
-    minus the local time, in seconds (positive: the local clock is behind).
+    Raised when a 2xx answer's Wechatpay-Timestamp is that far off (the answer is not handed over), and when WeChat
+    Pay refuses a request with 401 while its Date header is that far off: requests are signed with the local time.
+    ``skew`` is the server's time minus the local time, in seconds (positive: the local clock is behind).
     """
+
+    summary = "local clock is off"
 
     def __init__(
         self,
         reason: str,
         *,
         skew: float,
-        serial: str | None = None,
         request_id: str | None = None,
         status_code: int | None = None,
     ) -> None:
-        super().__init__(reason, serial=serial, request_id=request_id, status_code=status_code)
+        super().__init__(reason, request_id=request_id, status_code=status_code)
         self.skew = skew
-
-    summary = "local clock is off"
-
-    def context(self) -> list[str]:
-        return AnswerError.context(self)  # the serial says nothing about a clock

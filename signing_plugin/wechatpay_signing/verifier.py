@@ -110,7 +110,7 @@ class ResponseVerifier:
         return known
 
     def verify(self, headers: Mapping[str, str], body: bytes, *, now: float | None = None) -> None:
-        """Return if the response is genuine and fresh; raise SignatureVerificationError otherwise."""
+        """Return if the response is genuine and fresh; raise SignatureVerificationError (ClockSkewError: stale)."""
         by_name = {name.lower(): value for name, value in headers.items()}
         serial = by_name.get("wechatpay-serial", "")
         request_id = by_name.get("request-id")
@@ -137,7 +137,6 @@ class ResponseVerifier:
                 f"the local clock is {describe_skew(skew)} this response's Wechatpay-Timestamp ({skew:+.0f} s; at"
                 f" most {self.max_skew} s allowed). Fix the clock (NTP), unless the response is a replay",
                 skew=skew,
-                serial=serial or None,
                 request_id=request_id,
             )
 
