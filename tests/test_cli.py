@@ -115,7 +115,8 @@ def test_explain_shows_the_message_and_a_header_openssl_agrees_with(capsys: pyte
         "http://127.0.0.1:9",
     ]
     path = "/v3/offlineface/face-collections/中文 id?appid=wx1"
-    assert main([*arguments, "explain", "get", path, "--timestamp", "1554208460", "--nonce", "n0nce"]) == EXIT_OK
+    explain = ["explain", "get", path, "--timestamp", "1554208460", "--nonce", "n0nce", "--show-signature"]
+    assert main([*arguments, *explain]) == EXIT_OK
     out = capsys.readouterr().out
     target = "/v3/offlineface/face-collections/%E4%B8%AD%E6%96%87%20id?appid=wx1"
     assert f"  1 GET\\n\n  2 {target}\\n\n  3 1554208460\\n\n  4 n0nce\\n\n  5 \\n\n" in out

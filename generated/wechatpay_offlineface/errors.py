@@ -10,6 +10,10 @@ from typing import Any
 
 from wechatpay_signing import AnswerError, ConfigurationError
 
+# Unsigned error answers are the server's (or a proxy's) text: in a message, control characters are escaped (no fake
+# log line, no terminal escape) and the text is cut.
+from wechatpay_signing.text import shown
+
 
 class InvalidRequestError(ConfigurationError):
     """A call's argument that cannot be sent: a path value of "", "." or "..", or text holding a lone surrogate.
@@ -34,8 +38,8 @@ class UnexpectedStatus(AnswerError):
 
     def __str__(self) -> str:
         return (
-            f"Unexpected status code: {self.status_code} (Request-ID {self.request_id or 'absent'})\n\n"
-            f"Response content:\n{self.content[:1000].decode(errors='replace')}"
+            f"Unexpected status code: {self.status_code} (Request-ID {shown(self.request_id or 'absent', 64)})\n\n"
+            f"Response content:\n{shown(self.content[:1000].decode(errors='replace'))}"
         )
 
 
@@ -103,9 +107,9 @@ class ApiError(AnswerError):
         )
 
     def __str__(self) -> str:
-        code = self.code or "no WeChat error body"
-        message = f": {self.message}" if self.message else ""
-        return f"HTTP {self.status_code} {code}{message} (Request-ID {self.request_id or 'absent'})"
+        code = shown(self.code, 64) if self.code else "no WeChat error body"
+        message = f": {shown(self.message)}" if self.message else ""
+        return f"HTTP {self.status_code} {code}{message} (Request-ID {shown(self.request_id or 'absent', 64)})"
 
 
 class MalformedResponse(AnswerError):
@@ -122,7 +126,7 @@ class MalformedResponse(AnswerError):
         self.status_code: int = status_code
 
     def __str__(self) -> str:
-        return f"HTTP {self.status_code} body does not match the API description: {self.reason} (Request-ID {self.request_id or 'absent'})"
+        return f"HTTP {self.status_code} body does not match the API description: {shown(self.reason, 400)} (Request-ID {shown(self.request_id or 'absent', 64)})"
 
 
 __all__ = ["ApiError", "InvalidRequestError", "MalformedResponse", "UnexpectedStatus"]

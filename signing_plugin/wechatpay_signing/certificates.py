@@ -34,6 +34,7 @@ from .errors import AnswerError, ConfigurationError, SignatureVerificationError,
 from .keys import certificate_serial, load_certificate, load_public_key
 from .logs import logger
 from .signer import MerchantSigner
+from .text import shown
 from .verifier import PUBLIC_KEY_ID_PREFIX, ResponseVerifier
 
 CERTIFICATES_PATH = "/v3/certificates"
@@ -136,7 +137,7 @@ def fetch_certificates(
         return None
     if not response.is_success:
         raise CertificateError(
-            f"{payload.get('code', 'no WeChat error body')}: {payload.get('message', response.text[:200])}",
+            f"{shown(payload.get('code', 'no WeChat error body'), 64)}: {shown(payload.get('message', response.text))}",
             request_id=request_id,
             status_code=response.status_code,
         )

@@ -37,6 +37,7 @@ from .errors import AnswerError, ClockSkewError, ConfigurationError, SignatureVe
 from .keys import certificate_serial, load_certificate, load_private_key, load_public_key, read_pem
 from .retry import httpx_args
 from .signer import MerchantSigner, new_nonce, request_message
+from .text import escape_controls, shown
 
 ENV_FILE = "WECHATPAY_ENV_FILE"
 EXIT_OK, EXIT_API_ERROR, EXIT_USAGE, EXIT_UNVERIFIED, EXIT_NETWORK, EXIT_CLOCK = 0, 1, 2, 3, 4, 5
@@ -95,8 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("method", type=str.upper)
     explain.add_argument("path")
     explain.add_argument("--data", default="", help="the body, for POST")
-    explain.add_argument("--timestamp", type=int, help="Unix seconds (default: now)")
+    explain.add_argument("--timestamp", type=int, help="Unix seconds, not in the future (default: now)")
     explain.add_argument("--nonce", help="nonce (default: a fresh one)")
+    explain.add_argument(
+        "--show-signature",
+        action="store_true",
+        help="print the signature too (by default it is redacted: the header would be a request anyone could send)",
+    )
     commands.add_parser("doctor", help="check the credentials and the local clock, one line per finding")
     certificates = commands.add_parser(
         "certificates", help="download, decrypt and verify the platform certificates; write them to a folder"
@@ -215,17 +221,21 @@ def run_request(method: str, args: argparse.Namespace) -> int:
     except ValueError:
         payload = None
     if response.is_success:
-        print(json.dumps(payload, ensure_ascii=False, indent=2) if payload is not None else response.text)
+        # JSON escapes controls inside strings (not C1 controls or direction marks, hence escape_controls per line).
+        if payload is not None:
+            lines = json.dumps(payload, ensure_ascii=False, indent=2).split("\n")
+            print("\n".join(escape_controls(line) for line in lines))
+        else:
+            print(escape_controls(response.text))
         return EXIT_OK
-    code, message = ("-", response.text[:200])
+    # An error answer is unsigned: its text is shown escaped and cut, never as terminal output of its own.
+    code, message = ("-", shown(response.text))
     if isinstance(payload, dict):
-        code, message = str(payload.get("code", "-")), str(payload.get("message", "-"))
-    print(
-        f"HTTP {response.status_code} {code}: {message} (Request-ID: {response.headers.get('Request-ID', '-')})",
-        file=sys.stderr,
-    )
+        code, message = shown(payload.get("code", "-"), 64), shown(payload.get("message", "-"))
+    request_id = shown(response.headers.get("Request-ID", "-"), 64)
+    print(f"HTTP {response.status_code} {code}: {message} (Request-ID: {request_id})", file=sys.stderr)
     if isinstance(payload, dict) and payload.get("detail"):
-        print(f"detail: {json.dumps(payload['detail'], ensure_ascii=False)}", file=sys.stderr)
+        print(f"detail: {shown(json.dumps(payload['detail'], ensure_ascii=False), 1000)}", file=sys.stderr)
     return EXIT_API_ERROR
 
 
@@ -233,7 +243,11 @@ def run_explain(args: argparse.Namespace) -> int:
     body = args.data.encode()
     request = _request(args.method, args, body)
     target = request.url.raw_path.decode("ascii")
-    timestamp = args.timestamp if args.timestamp is not None else int(time.time())
+    now = int(time.time())
+    timestamp = args.timestamp if args.timestamp is not None else now
+    if timestamp > now:
+        # A header signed for later is a request that stays valid until then: never print one.
+        raise ConfigurationError(f"--timestamp {timestamp} is in the future; give a past time or leave it out")
     nonce = args.nonce or new_nonce()
     signer = _signer(args)
     message = request_message(args.method, target, timestamp, nonce, body)
@@ -242,6 +256,10 @@ def run_explain(args: argparse.Namespace) -> int:
         print(f"  {number} {line}\\n")
     print(f"Bytes: {len(message)}; the target is the one httpx sends for {args.path!r}")
     authorization = signer.authorization(args.method, target, body, timestamp=timestamp, nonce=nonce)
+    if not args.show_signature:
+        # Within 5 minutes of its timestamp the whole header is a replayable request: print it only when asked.
+        redacted = 'signature="[redacted; --show-signature prints it]"'
+        authorization = re.sub(r'signature="[^"]*"', redacted, authorization)
     print(f"Authorization: {authorization}")
     return EXIT_OK
 
@@ -344,7 +362,10 @@ def exit_code(error: Exception) -> int:
 
 
 def _describe(error: Exception) -> str:
-    return f"{type(error).__name__}: {error}" if isinstance(error, httpx.HTTPError) else str(error)
+    # Errors quote server text: escaped here whatever the error class, so no message moves the terminal.
+    if isinstance(error, httpx.HTTPError):
+        return f"{type(error).__name__}: {shown(error, 1000)}"
+    return escape_controls(str(error))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ a forged answer (the answer is refused all the same). The ``wechatpay`` command 
 
 from __future__ import annotations
 
+from .text import escape_controls, shown
+
 
 class WeChatPayError(Exception):
     """Base class of every error this package and the generated client raise on purpose."""
@@ -46,13 +48,14 @@ class AnswerError(WeChatPayError):
 
     def context(self) -> list[str]:
         """The parts of the message in brackets."""
-        parts = [f"Request-ID={self.request_id or '-'}"]
+        parts = [f"Request-ID={shown(self.request_id or '-', 64)}"]
         if self.status_code is not None:
             parts.append(f"HTTP {self.status_code}")
         return parts
 
     def __str__(self) -> str:
-        return f"{self.summary}: {self.reason} ({', '.join(self.context())})"
+        # Reasons quote server text (capped where quoted); no newline or terminal escape gets into a log line.
+        return escape_controls(f"{self.summary}: {self.reason} ({', '.join(self.context())})")
 
 
 class SignatureVerificationError(AnswerError):
@@ -72,7 +75,7 @@ class SignatureVerificationError(AnswerError):
         self.serial = serial
 
     def context(self) -> list[str]:
-        return [f"serial={self.serial or '-'}", *super().context()]
+        return [f"serial={shown(self.serial or '-', 64)}", *super().context()]
 
 
 class ClockSkewError(AnswerError):

@@ -16,6 +16,7 @@ from .clock import describe_skew
 from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError
 from .keys import PublicKeyInput, certificate_of, certificate_serial, load_public_key
 from .signer import SCHEME
+from .text import shown
 
 if TYPE_CHECKING:
     from .certificates import PlatformCertificateStore
@@ -106,7 +107,7 @@ class ResponseVerifier:
         if store is not None:
             known += f"; downloaded certificates: {', '.join(c.serial for c in store.certificates) or 'none'}"
             if store.last_error:
-                known += f" (last refresh failed: {store.last_error})"
+                known += f" (last refresh failed: {shown(store.last_error)})"
         return known
 
     def verify(self, headers: Mapping[str, str], body: bytes, *, now: float | None = None) -> None:
