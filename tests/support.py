@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import subprocess
 import tempfile
 from pathlib import Path
@@ -124,3 +125,61 @@ class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.authorizations.append(request.headers["Authorization"])
         return self._received(await self.async_.handle_async_request(request))
+
+
+# A notification as WeChat Pay sends one, built here with the cryptography primitives and openssl, not our code.
+NOTIFICATION_APIV3_KEY = "a7Qm2ZrT9xWc4LpN8vBk3HsE6yJd1FgU"  # 32 characters, test only
+USER_STATE_CHANGE = {
+    "user_id": "100000000000000001",
+    "out_user_id": "stu-20260001",
+    "organization_id": "123",
+    "mch_id": "1900000109",
+    "notify_create_time": "2026-11-30T08:00:00+08:00",
+    "appid": "wx2421b1c4370ec43b",
+    "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+    "contract_id": "CT20261130000001",
+}
+
+
+def encrypt_resource(
+    resource: object, *, apiv3_key: str = NOTIFICATION_APIV3_KEY, nonce: str = "5K8264ILTKCH", aad: str = "facepay"
+) -> dict[str, str]:
+    """An encrypted ``resource`` object: AES-256-GCM by the cryptography primitive, ciphertext with its tag."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    plaintext = json.dumps(resource, ensure_ascii=False).encode()
+    ciphertext = AESGCM(apiv3_key.encode()).encrypt(nonce.encode(), plaintext, aad.encode())
+    return {
+        "original_type": "facepay",
+        "algorithm": "AEAD_AES_256_GCM",
+        "ciphertext": base64.b64encode(ciphertext).decode(),
+        "associated_data": aad,
+        "nonce": nonce,
+    }
+
+
+def notification_body(sealed: dict[str, str], *, notification_id: str = "EV-2018022511223320873") -> bytes:
+    envelope = {
+        "id": notification_id,
+        "create_time": "2026-11-30T08:00:01+08:00",
+        "resource_type": "encrypt-resource",
+        "event_type": "FACEPAY.USER_STATE_CHANGE",
+        "summary": "刷脸用户签约状态变更",
+        "resource": sealed,
+    }
+    return json.dumps(envelope, ensure_ascii=False).encode()
+
+
+def signed_notification(
+    resource: object = USER_STATE_CHANGE,
+    *,
+    timestamp: int,
+    apiv3_key: str = NOTIFICATION_APIV3_KEY,
+    key_file: str = "wechatpay_pub_key_private.pem",
+    serial: str = PUBLIC_KEY_ID,
+    notification_id: str = "EV-2018022511223320873",
+) -> tuple[dict[str, str], bytes]:
+    """Headers and raw body of a FACEPAY.USER_STATE_CHANGE notification, signed by openssl."""
+    body = notification_body(encrypt_resource(resource, apiv3_key=apiv3_key), notification_id=notification_id)
+    headers = signed_response_headers(body, timestamp=timestamp, key_file=key_file, serial=serial)
+    return headers | {"Content-Type": "application/json"}, body

@@ -325,13 +325,22 @@ def test_a_merchant_without_certificates_verifies_with_its_public_key(
     sandbox: SandboxServer, creds: Credentials
 ) -> None:
     """Public-key mode: /v3/certificates answers 404 RESOURCE_NOT_EXISTS; the public key still verifies."""
-    auth = auth_from_env({**creds.env(), "WECHATPAY_BASE_URL": sandbox.url})
-    store = auth.verifier.certificates
-    assert store is not None
+    public_key = {creds.public_key_id: (creds.folder / "pub_key.pem").read_bytes()}
+    store = store_for(creds, sandbox.url)
+    auth = WeChatPayAuth(signer_of(creds), ResponseVerifier(public_key, certificates=store))
     client = Client(base_url=sandbox.url, httpx_args={"auth": auth})
     for _ in range(3):
         assert get_face_collection.sync("FC2353ZJIHOJKHOIIOIJ", client=client).collection_id
     assert store.downloads == 1 and not store.has_certificates and store.last_error is None
+
+
+def test_the_apiv3_key_beside_a_public_key_downloads_nothing(sandbox: SandboxServer, creds: Credentials) -> None:
+    """With the public key the APIv3 key is kept for notifications only: no store, no download."""
+    auth = auth_from_env({**creds.env(), "WECHATPAY_BASE_URL": sandbox.url})
+    assert "WECHATPAY_APIV3_KEY_PATH" in creds.env()
+    assert auth.verifier.certificates is None
+    client = Client(base_url=sandbox.url, httpx_args={"auth": auth})
+    assert get_face_collection.sync("FC2353ZJIHOJKHOIIOIJ", client=client).collection_id
 
 
 def test_no_key_to_verify_with_is_an_error_at_construction(creds: Credentials) -> None:

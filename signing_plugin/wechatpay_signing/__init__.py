@@ -7,8 +7,16 @@ from .auth import USER_AGENT, WeChatPayAuth
 from .base_url import check_base_url
 from .credentials import auth_from_env, auth_from_files
 from .env_file import read_env_file
-from .errors import AnswerError, ClockSkewError, ConfigurationError, SignatureVerificationError, WeChatPayError
+from .errors import (
+    AnswerError,
+    ClockSkewError,
+    ConfigurationError,
+    NotificationDecryptionError,
+    SignatureVerificationError,
+    WeChatPayError,
+)
 from .keys import certificate_serial, load_private_key, load_public_key
+from .notifications import Notification, parse_notification
 from .retry import RETRY_STATUSES, default_retry, httpx_args, retrying_transport
 from .signer import MerchantSigner, request_message
 from .transports import aiohttp_transport
@@ -55,6 +63,8 @@ __all__ = [
     "ClockSkewError",
     "ConfigurationError",
     "MerchantSigner",
+    "Notification",
+    "NotificationDecryptionError",
     "PlatformCertificate",
     "PlatformCertificateStore",
     "ResponseVerifier",
@@ -71,6 +81,7 @@ __all__ = [
     "httpx_args",
     "load_private_key",
     "load_public_key",
+    "parse_notification",
     "read_env_file",
     "request_message",
     "response_message",

@@ -11,8 +11,9 @@ import httpx
 
 from ._version import __version__
 from .clock import date_header_skew, describe_skew
-from .errors import ClockSkewError, SignatureVerificationError
+from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError
 from .logs import logger, redact_httpcore_traces
+from .notifications import HeaderItems, Notification, apiv3_cipher, parse_with_cipher
 from .signer import MerchantSigner
 from .verifier import ResponseVerifier
 
@@ -37,12 +38,24 @@ class WeChatPayAuth(httpx.Auth):
     requires_request_body = True
     requires_response_body = True
 
-    def __init__(self, signer: MerchantSigner, verifier: ResponseVerifier) -> None:
+    def __init__(
+        self, signer: MerchantSigner, verifier: ResponseVerifier, *, apiv3_key: str | bytes | None = None
+    ) -> None:
         self.signer = signer
         self.verifier = verifier
+        # Kept for notifications only as its cipher, whose repr shows nothing; checked (32 bytes) here, at start.
+        self._notification_cipher = None if apiv3_key is None else apiv3_cipher(apiv3_key)
 
     def __repr__(self) -> str:
         return f"WeChatPayAuth(signer={self.signer!r}, verifier={self.verifier!r})"
+
+    def parse_notification(self, headers: HeaderItems, body: bytes | str, *, now: float | None = None) -> Notification:
+        """Verify and decrypt a WeChat Pay notification with this auth's keys; see ``parse_notification``."""
+        if self._notification_cipher is None:
+            raise ConfigurationError(
+                "notifications need the APIv3 key: give apiv3_key (or WECHATPAY_APIV3_KEY / WECHATPAY_APIV3_KEY_PATH)"
+            )
+        return parse_with_cipher(headers, body, verifier=self.verifier, cipher=self._notification_cipher, now=now)
 
     def sign(self, request: httpx.Request) -> None:
         """Set a fresh Authorization (new nonce and timestamp) and the headers WeChat Pay expects."""

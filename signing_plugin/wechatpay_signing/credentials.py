@@ -43,9 +43,10 @@ def auth_from_files(
 ) -> WeChatPayAuth:
     """A WeChatPayAuth from apiclient_key.pem and WeChat Pay's public key file, platform certificates, or both.
 
-    Platform certificates are filed under their own serials, read from the certificates. With ``apiv3_key`` the
-    auth also downloads them from ``base_url`` (WeChat Pay's main host by default) and keeps them fresh (a
-    PlatformCertificateStore), caching them in ``certificate_cache_dir`` when given.
+    Platform certificates are filed under their own serials, read from the certificates. ``apiv3_key`` opens
+    notifications (``auth.parse_notification``) in every mode. Without a public key it also downloads the platform
+    certificates from ``base_url`` (WeChat Pay's main host by default) and keeps them fresh (a
+    PlatformCertificateStore), caching them in ``certificate_cache_dir`` when given; with one it downloads nothing.
     """
     if base_url is not None:
         base_url = check_base_url(base_url)
@@ -61,7 +62,9 @@ def auth_from_files(
         certificate = load_certificate(read_pem(path, "platform certificate"))
         public_keys[certificate_serial(certificate)] = certificate
     store = None
-    if apiv3_key is not None:
+    # The APIv3 key opens notifications in every mode. It also downloads platform certificates, but only for a
+    # merchant without the WeChat Pay public key: with it, WeChat Pay signs with that key and has no certificates.
+    if apiv3_key is not None and public_key_id is None:
         # Imported here: merchants in public-key mode never load the certificate machinery (AES-GCM, X.509).
         from .certificates import PlatformCertificateStore
 
@@ -74,7 +77,7 @@ def auth_from_files(
             f" certificate files, or the APIv3 key to download platform certificates ({ENV_PUBLIC_KEY_ID} with"
             f" {ENV_PUBLIC_KEY_PATH}, {ENV_PLATFORM_CERTIFICATE_PATHS}, or {ENV_APIV3_KEY} / {ENV_APIV3_KEY_PATH})"
         )
-    return WeChatPayAuth(signer, ResponseVerifier(public_keys, certificates=store))
+    return WeChatPayAuth(signer, ResponseVerifier(public_keys, certificates=store), apiv3_key=apiv3_key)
 
 
 def read_apiv3_key(value: str | None, path: str | Path | None) -> str | None:

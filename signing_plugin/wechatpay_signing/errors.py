@@ -11,6 +11,7 @@ Network failures stay httpx's own (``httpx.HTTPError``: timeouts, refused or dro
         ├── ClockSkewError                         the local clock is more than 5 minutes off WeChat Pay's
         ├── CertificateError                       the platform certificate download cannot be used
         │   └── CertificateDecryptionError         an entry would not decrypt (wrong APIv3 key, or altered)
+        ├── NotificationDecryptionError            a signed notification whose resource does not open
         ├── errors.ApiError *                      WeChat Pay answered 4xx/5xx: code, message, detail
         ├── errors.MalformedResponse *             a verified 2xx body the OpenAPI document does not describe
         └── errors.UnexpectedStatus *              a status the OpenAPI document does not list (a 302, say)
@@ -18,7 +19,8 @@ Network failures stay httpx's own (``httpx.HTTPError``: timeouts, refused or dro
     * in the generated package: ``wechatpay_offlineface.errors``
 
 ``ClockSkewError`` is not a ``SignatureVerificationError``: a clock that is off is the local machine's problem, not
-a forged answer (the answer is refused all the same). The ``wechatpay`` command exits with one code per class
+a forged answer (the answer is refused all the same). A notification (callback) that is forged, unsigned, stale or
+signed by an unknown key raises ``SignatureVerificationError``: for a callback a stale timestamp means a replay. The ``wechatpay`` command exits with one code per class
 (``wechatpay_signing.cli.exit_code``).
 """
 
@@ -98,3 +100,18 @@ class ClockSkewError(AnswerError):
     ) -> None:
         super().__init__(reason, request_id=request_id, status_code=status_code)
         self.skew = skew
+
+
+class NotificationDecryptionError(AnswerError):
+    """A notification whose signature holds but whose resource does not open or read.
+
+    ``cause`` is "decrypt" (wrong APIv3 key, or ciphertext, nonce or associated data changed), "algorithm" (not
+    AEAD_AES_256_GCM) or "malformed" (not a WeChat Pay notification envelope, or a resource that is not JSON).
+    The message never holds the APIv3 key or the decrypted resource.
+    """
+
+    summary = "notification refused"
+
+    def __init__(self, reason: str, *, cause: str, request_id: str | None = None) -> None:
+        super().__init__(reason, request_id=request_id)
+        self.cause = cause
