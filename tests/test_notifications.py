@@ -266,7 +266,7 @@ def test_bad_arguments_are_named_before_anything_else() -> None:
         parse_notification(headers, json.loads(body), verifier=VERIFIER, apiv3_key=NOTIFICATION_APIV3_KEY, now=NOW)
     with pytest.raises(ConfigurationError, match="must be str"):
         parse_notification(
-            {k.encode(): v.encode() for k, v in headers.items()},  # type: ignore[misc]
+            {k.encode(): v.encode() for k, v in headers.items()},  # type: ignore[arg-type]
             body,
             verifier=VERIFIER,
             apiv3_key=NOTIFICATION_APIV3_KEY,

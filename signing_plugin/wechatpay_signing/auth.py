@@ -13,7 +13,7 @@ from ._version import __version__
 from .clock import date_header_skew, describe_skew
 from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError
 from .logs import logger, redact_httpcore_traces
-from .notifications import HeaderItems, Notification, apiv3_cipher, parse_with_cipher
+from .notifications import Headers, Notification, apiv3_cipher, parse_with_cipher
 from .signer import MerchantSigner
 from .verifier import ResponseVerifier
 
@@ -49,7 +49,7 @@ class WeChatPayAuth(httpx.Auth):
     def __repr__(self) -> str:
         return f"WeChatPayAuth(signer={self.signer!r}, verifier={self.verifier!r})"
 
-    def parse_notification(self, headers: HeaderItems, body: bytes | str, *, now: float | None = None) -> Notification:
+    def parse_notification(self, headers: Headers, body: bytes | str, *, now: float | None = None) -> Notification:
         """Verify and decrypt a WeChat Pay notification with this auth's keys; see ``parse_notification``."""
         if self._notification_cipher is None:
             raise ConfigurationError(

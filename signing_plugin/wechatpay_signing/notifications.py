@@ -13,7 +13,7 @@ import datetime
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 from cryptography.exceptions import InvalidTag
 
@@ -30,6 +30,7 @@ _ENVELOPE_FIELDS = ("id", "create_time", "event_type", "resource_type", "summary
 T_co = TypeVar("T_co", covariant=True)
 
 
+@runtime_checkable
 class HeaderItems(Protocol):
     """Anything with ``items()`` of name-value pairs: a dict, Starlette's, Flask's, Django's or aiohttp's headers."""
 
@@ -81,12 +82,21 @@ def apiv3_cipher(apiv3_key: str | bytes) -> AESGCM:
     return AESGCM(key)
 
 
-def _header_dict(headers: HeaderItems) -> dict[str, str]:
-    """Header names in lower case; one name given twice (in any case) is refused, so no copy can hide another."""
-    if not hasattr(headers, "items"):
-        raise ConfigurationError(f"headers must be a mapping of names to values, not {type(headers).__name__}")
+Headers: TypeAlias = "HeaderItems | Iterable[tuple[str, str]]"
+
+
+def _header_dict(headers: Headers) -> dict[str, str]:
+    """Header names in lower case; a Wechatpay-* name given twice (in any case) is refused: no copy hides another."""
+    pairs = headers.items() if isinstance(headers, HeaderItems) else headers
     by_name: dict[str, str] = {}
-    for name, value in headers.items():
+    try:
+        pairs = list(pairs)
+    except TypeError:
+        raise ConfigurationError(
+            f"headers must be a mapping or name-value pairs, not {type(headers).__name__}"
+        ) from None
+    for pair in pairs:
+        name, value = pair if isinstance(pair, tuple) and len(pair) == 2 else (None, None)
         if not isinstance(name, str) or not isinstance(value, str):
             raise ConfigurationError("header names and values must be str; decode raw ASGI headers as latin-1")
         lower = name.lower()
@@ -105,7 +115,7 @@ def _body_bytes(body: bytes | str) -> bytes:
 
 
 def parse_notification(
-    headers: HeaderItems,
+    headers: Headers,
     body: bytes | str,
     *,
     verifier: ResponseVerifier,
@@ -114,10 +124,13 @@ def parse_notification(
 ) -> Notification:
     """Verify a notification's signature and freshness, decrypt its resource, and return it.
 
-    ``headers`` in any name case; ``body`` the raw bytes as received (a ``str`` is encoded as UTF-8), never
-    re-serialised JSON. ``now`` is Unix seconds (default: the clock). Raises SignatureVerificationError for a
-    forged, unsigned, stale or unknown-key notification, NotificationDecryptionError when the signature holds but
-    the resource does not open, and ConfigurationError for arguments that cannot work.
+    ``headers``: a mapping (any name case; Starlette's, Flask's, Django's and aiohttp's headers too) or
+    name-value pairs such as decoded ASGI headers. ``body``: the raw bytes as received (a ``str`` is encoded as
+    UTF-8), never re-serialised JSON. ``now``: Unix seconds (default: the clock).
+
+    Raises SignatureVerificationError for a forged, unsigned, stale or unknown-key notification,
+    NotificationDecryptionError when the signature holds but the resource does not open, and ConfigurationError
+    for arguments that cannot work.
     """
     cipher = apiv3_cipher(apiv3_key)
     del apiv3_key  # from here on only the cipher, whose repr shows nothing, is in a frame
@@ -125,7 +138,7 @@ def parse_notification(
 
 
 def parse_with_cipher(
-    headers: HeaderItems, body: bytes | str, *, verifier: ResponseVerifier, cipher: AESGCM, now: float | None
+    headers: Headers, body: bytes | str, *, verifier: ResponseVerifier, cipher: AESGCM, now: float | None
 ) -> Notification:
     """parse_notification with the APIv3 key's cipher made already (WeChatPayAuth keeps one)."""
     by_name = _header_dict(headers)
