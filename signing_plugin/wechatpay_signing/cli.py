@@ -33,7 +33,14 @@ from .credentials import (
     read_apiv3_key,
 )
 from .env_file import read_env_file
-from .errors import AnswerError, ClockSkewError, ConfigurationError, SignatureVerificationError, WeChatPayError
+from .errors import (
+    AnswerError,
+    ClockSkewError,
+    ConfigurationError,
+    NotificationDecryptionError,
+    SignatureVerificationError,
+    WeChatPayError,
+)
 from .keys import certificate_serial, load_certificate, load_private_key, load_public_key, read_pem
 from .retry import httpx_args
 from .signer import MerchantSigner, new_nonce, request_message
@@ -46,7 +53,8 @@ EXIT_CODES = """exit status:
   1  WeChat Pay answered an error (its code, message and Request-ID are printed); doctor: a check failed
   2  bad usage or configuration (ConfigurationError)
   3  the answer failed signature verification and was not printed (SignatureVerificationError), or the
-     certificate download could not be used (CertificateError)
+     certificate download could not be used (CertificateError); notification: refused, or its resource does
+     not decrypt (NotificationDecryptionError)
   4  network error or timeout (httpx.HTTPError)
   5  the local clock is more than 5 minutes off WeChat Pay's (ClockSkewError)"""
 
@@ -108,6 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
         "certificates", help="download, decrypt and verify the platform certificates; write them to a folder"
     )
     certificates.add_argument("--output", type=Path, required=True, help="folder for <serial>.pem (made 0700)")
+    notification = commands.add_parser(
+        "notification", help="verify and decrypt a saved notification (callback) and print it; needs the APIv3 key"
+    )
+    notification.add_argument(
+        "--headers-file", type=Path, required=True, help='its headers: "Name: value" lines, or a JSON object'
+    )
+    notification.add_argument("--body-file", type=Path, required=True, help="its body, byte for byte as received")
+    notification.add_argument(
+        "--now", type=int, help="check freshness as at this Unix time, to re-check an older delivery (default: now)"
+    )
     return parser
 
 
@@ -193,6 +211,48 @@ def run_certificates(args: argparse.Namespace) -> int:
             f"{certificate.serial}  valid {certificate.not_before:%Y-%m-%d %H:%M} to"
             f" {certificate.not_after:%Y-%m-%d %H:%M} UTC  -> {args.output / (certificate.serial + '.pem')}"
         )
+    return EXIT_OK
+
+
+def read_headers(path: Path) -> list[tuple[str, str]]:
+    """Saved headers: a JSON object, or "Name: value" lines as a proxy or browser shows them (a request line and
+    blank lines are skipped)."""
+    text = read_pem(path, "notification headers").decode("utf-8", errors="replace")
+    if text.lstrip().startswith("{"):
+        try:
+            loaded = json.loads(text)
+        except ValueError as error:
+            raise ConfigurationError(f"the headers file {str(path)!r} is not JSON: {error}") from None
+        if not isinstance(loaded, dict) or not all(isinstance(value, str) for value in loaded.values()):
+            raise ConfigurationError(f"the headers file {str(path)!r} must be a JSON object of strings")
+        return list(loaded.items())
+    pairs = []
+    for line in text.splitlines():
+        name, colon, value = line.partition(":")
+        if colon and name and not name[0].isspace() and " " not in name.strip():
+            pairs.append((name.strip(), value.strip()))
+    return pairs
+
+
+def run_notification(args: argparse.Namespace) -> int:
+    if _apiv3_key(args) is None:
+        raise ConfigurationError(f"--apiv3-key-file, ${ENV_APIV3_KEY_PATH} or ${ENV_APIV3_KEY} is required")
+    headers = read_headers(args.headers_file)
+    body = read_pem(args.body_file, "notification body")
+    auth = _auth(args)
+    store = auth.verifier.certificates
+    if store is not None:  # certificate mode: the certificates first, as parsing itself does no I/O
+        store.refresh_or_raise()
+    notification = auth.parse_notification(headers, body, now=args.now)
+    shown = {
+        "id": notification.id,
+        "create_time": notification.create_time.isoformat(),
+        "event_type": notification.event_type,
+        "resource_type": notification.resource_type,
+        "summary": notification.summary,
+        "resource": notification.resource,
+    }
+    print(json.dumps(shown, ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
@@ -340,6 +400,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_explain(args)
         if args.command == "certificates":
             return run_certificates(args)
+        if args.command == "notification":
+            return run_notification(args)
         return run_doctor(args)
     except (WeChatPayError, httpx.HTTPError) as error:
         print(f"error: {_describe(error)}", file=sys.stderr)
@@ -352,7 +414,7 @@ def exit_code(error: Exception) -> int:
         return EXIT_CLOCK
     if isinstance(error, CertificateError) and (error.status_code or 0) >= 400:
         return EXIT_API_ERROR  # WeChat Pay answered the download with an error status
-    if isinstance(error, SignatureVerificationError | CertificateError):
+    if isinstance(error, SignatureVerificationError | CertificateError | NotificationDecryptionError):
         return EXIT_UNVERIFIED
     if isinstance(error, AnswerError):
         return EXIT_API_ERROR

@@ -20,8 +20,8 @@ Network failures stay httpx's own (``httpx.HTTPError``: timeouts, refused or dro
 
 ``ClockSkewError`` is not a ``SignatureVerificationError``: a clock that is off is the local machine's problem, not
 a forged answer (the answer is refused all the same). A notification (callback) that is forged, unsigned, stale or
-signed by an unknown key raises ``SignatureVerificationError``: for a callback a stale timestamp means a replay. The ``wechatpay`` command exits with one code per class
-(``wechatpay_signing.cli.exit_code``).
+signed by an unknown key raises ``SignatureVerificationError``: for a callback a stale timestamp means a replay.
+The ``wechatpay`` command exits with one code per class (``wechatpay_signing.cli.exit_code``).
 """
 
 from __future__ import annotations

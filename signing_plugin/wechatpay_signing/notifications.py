@@ -153,7 +153,7 @@ def parse_with_cipher(
             refused = SignatureVerificationError(
                 f"stale notification: its Wechatpay-Timestamp is {error.skew:+.0f} s from now (at most"
                 f" {verifier.max_skew} s allowed): a replay, or the local clock is off",
-                serial=error.serial,
+                serial=by_name.get("wechatpay-serial"),
                 request_id=request_id,
             )
         logger.warning("refused notification: %s", refused)
