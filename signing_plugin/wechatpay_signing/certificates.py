@@ -35,6 +35,7 @@ from .keys import certificate_serial, load_certificate, load_public_key
 from .logs import logger
 from .signer import MerchantSigner
 from .text import shown
+from .tracebacks import without_locals
 from .verifier import PUBLIC_KEY_ID_PREFIX, ResponseVerifier
 
 CERTIFICATES_PATH = "/v3/certificates"
@@ -176,6 +177,7 @@ class PlatformCertificateStore:
     written atomically and readable by the owner only.
     """
 
+    @without_locals  # the APIv3 key
     def __init__(
         self,
         signer: MerchantSigner,
@@ -255,6 +257,7 @@ class PlatformCertificateStore:
         """
         return self._refresh(seen_generation, raise_errors=False)
 
+    @without_locals  # the download's frames hold the APIv3 key and its Authorization header
     def refresh_or_raise(self) -> list[PlatformCertificate]:
         """Download now, whatever the schedule; raise CertificateError (or an httpx error) when that fails."""
         self._refresh(None, raise_errors=True, ignore_rate_limit=True)

@@ -12,6 +12,7 @@ from .env_file import read_env_file
 from .errors import ConfigurationError
 from .keys import PublicKeyInput, certificate_serial, load_certificate, read_pem, read_text
 from .signer import MerchantSigner
+from .tracebacks import without_locals
 from .verifier import PUBLIC_KEY_ID_PREFIX, ResponseVerifier
 
 # The variables auth_from_env reads; the README lists them too.
@@ -29,6 +30,7 @@ ENV_BASE_URL = "WECHATPAY_BASE_URL"
 DEFAULT_BASE_URL = "https://api.mch.weixin.qq.com"
 
 
+@without_locals  # the APIv3 key, and the signer's key
 def auth_from_files(
     *,
     mchid: str,
@@ -80,6 +82,7 @@ def auth_from_files(
     return WeChatPayAuth(signer, ResponseVerifier(public_keys, certificates=store), apiv3_key=apiv3_key)
 
 
+@without_locals
 def read_apiv3_key(value: str | None, path: str | Path | None) -> str | None:
     """The APIv3 key given as is, else read from its file; None when neither is set."""
     if value:
@@ -87,6 +90,7 @@ def read_apiv3_key(value: str | None, path: str | Path | None) -> str | None:
     return read_text(path, "APIv3 key").strip() if path else None
 
 
+@without_locals  # the environment may hold the APIv3 key
 def auth_from_env(environ: Mapping[str, str] | str | os.PathLike[str] | None = None) -> WeChatPayAuth:
     """A WeChatPayAuth from WECHATPAY_* variables naming the same values and files as auth_from_files.
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .errors import ConfigurationError
+from .tracebacks import without_locals
 
 # cryptography.x509 is imported only where a certificate is handled (public-key mode never pays for it), and PEM
 # parsing where a key is loaded, at start-up: importing this package stays cheap.
@@ -22,6 +23,7 @@ def _pem_bytes(pem: str | bytes) -> bytes:
     return pem.encode("ascii", errors="replace") if isinstance(pem, str) else pem
 
 
+@without_locals  # the PEM text must not stay in the frames of an error
 def load_private_key(key: PrivateKeyInput) -> rsa.RSAPrivateKey:
     """The merchant's RSA private key (apiclient_key.pem), parsed once: parsing costs about 29 ms."""
     if isinstance(key, rsa.RSAPrivateKey):
@@ -108,7 +110,11 @@ def read_pem(path: str | Path, what: str) -> bytes:
 
 def read_text(path: str | Path, what: str) -> str:
     """A small text file (the APIv3 key), with the same error as read_pem; the content is never in a message."""
+    content = read_pem(path, what)
     try:
-        return read_pem(path, what).decode("utf-8")
+        return content.decode("utf-8")
     except UnicodeDecodeError:
-        raise ConfigurationError(f"the {what} file {str(path)!r} is not UTF-8 text") from None
+        pass
+    # Raised outside the except block: a UnicodeDecodeError as its context would carry the content.
+    del content
+    raise ConfigurationError(f"the {what} file {str(path)!r} is not UTF-8 text")

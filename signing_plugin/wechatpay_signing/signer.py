@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from .errors import ConfigurationError
 from .keys import PrivateKeyInput, load_private_key
+from .tracebacks import without_locals
 
 SCHEME = "WECHATPAY2-SHA256-RSA2048"
 
@@ -41,6 +42,7 @@ class MerchantSigner:
 
     __slots__ = ("_private_key", "mchid", "serial_no")
 
+    @without_locals  # private_key may be the PEM text
     def __init__(self, mchid: str, serial_no: str, private_key: PrivateKeyInput) -> None:
         if not _HEADER_SAFE.fullmatch(mchid):
             raise ConfigurationError(f"mchid must be the merchant ID, e.g. 1900000109, not {mchid!r}")
