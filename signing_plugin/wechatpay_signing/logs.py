@@ -1,7 +1,13 @@
-"""The package's logger, and a filter that keeps signatures out of httpcore's DEBUG trace.
+"""The package's logger, and filters that keep signatures and Authorization out of the HTTP libraries' DEBUG logs.
 
-httpcore logs every response's header list at DEBUG, Wechatpay-Signature included. The filter replaces that value
-with "[secure]", as httpx's own reprs do for Authorization. Request headers are never in that trace.
+Every logger that can see headers is filtered, for HTTP/1.1 and HTTP/2, httpx's transports and aiohttp's:
+- httpcore's traces (``httpcore.http11``, ``httpcore.http2``, ``httpcore.connection``, ``httpcore.proxy``,
+  ``httpcore.socks``) log each answer's header list: Wechatpay-Signature and Authorization values become
+  "[secure]", as httpx's own reprs do.
+- hpack (``hpack.hpack``, ``hpack.table``) logs every HTTP/2 header block, encoded and decoded, which holds the
+  Authorization header: its records are dropped. h2 logs through its own configuration object only, which httpcore
+  leaves silent.
+- aiohttp (``aiohttp.client``, ``aiohttp.internal``): filtered like httpcore's traces.
 """
 
 from __future__ import annotations
@@ -13,7 +19,16 @@ logger = logging.getLogger("wechatpay_signing")
 logger.addHandler(logging.NullHandler())  # a library stays quiet until the application configures logging
 
 _SIGNATURE_HEADER = re.compile(r"\(b'(wechatpay-signature|authorization)', b'[^']*'\)", re.IGNORECASE)
-_TRACE_LOGGERS = ("httpcore.http11", "httpcore.http2", "httpcore.proxy")
+_TRACE_LOGGERS = (
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.connection",
+    "httpcore.proxy",
+    "httpcore.socks",
+    "aiohttp.client",
+    "aiohttp.internal",
+)
+_HEADER_BLOCK_LOGGERS = ("hpack.hpack", "hpack.table")
 
 
 class RedactSignatures(logging.Filter):
@@ -23,12 +38,23 @@ class RedactSignatures(logging.Filter):
         # Called only for records at an enabled level, so it costs nothing unless DEBUG is on.
         if isinstance(record.msg, str):
             record.msg = _SIGNATURE_HEADER.sub(r"(b'\1', b'[secure]')", record.msg)
+        if record.args:  # a header list passed as an argument: format it here, then redact the text
+            record.msg = _SIGNATURE_HEADER.sub(r"(b'\1', b'[secure]')", record.getMessage())
+            record.args = None
         return True
 
 
+class DropHeaderBlocks(logging.Filter):
+    """Drops hpack's records: each one is about a header block, whose bytes decode to the Authorization header."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
 def redact_httpcore_traces() -> None:
-    """Attach the filter to httpcore's trace loggers (idempotent)."""
-    for name in _TRACE_LOGGERS:
-        trace_logger = logging.getLogger(name)
-        if not any(isinstance(existing, RedactSignatures) for existing in trace_logger.filters):
-            trace_logger.addFilter(RedactSignatures())
+    """Attach the filters to every logger that can see headers (idempotent)."""
+    for names, kind in ((_TRACE_LOGGERS, RedactSignatures), (_HEADER_BLOCK_LOGGERS, DropHeaderBlocks)):
+        for name in names:
+            header_logger = logging.getLogger(name)
+            if not any(isinstance(existing, kind) for existing in header_logger.filters):
+                header_logger.addFilter(kind())
