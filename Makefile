@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # The generator runs its ruff post-hooks from PATH: make it the pinned one.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install generate check-generated lint typecheck pytest test demo soak bench clean
+.PHONY: install generate check-generated lint typecheck pytest test test-slow demo soak bench clean
 
 install: $(INSTALLED)
 
@@ -35,12 +35,16 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
+# The everyday suite skips the tests marked slow; `make test-slow` runs just those (CI runs both: .ci/run).
 pytest: $(INSTALLED)
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not slow"
 
 test: lint typecheck check-generated pytest
 
-# 20,000 calls at 50 in flight against the sandbox in another process (a 2,000-call run is part of make test).
+test-slow: $(INSTALLED)
+	$(BIN)/pytest -m slow
+
+# 20,000 calls at 50 in flight against the sandbox in another process (a 2,000-call run is part of make test-slow).
 soak: $(INSTALLED)
 	$(BIN)/python scripts/soak.py --calls 20000 --in-flight 50
 

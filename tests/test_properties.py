@@ -150,6 +150,7 @@ def answering(status: int, body: bytes, headers: dict[str, Any]) -> Client:
     )
 
 
+@pytest.mark.slow  # 150 examples, each signed by the openssl command: `make test-slow`
 @settings(deadline=None, max_examples=150)
 @given(status=STATUSES, body=bodies)
 def test_any_signed_answer_ends_typed_or_documented(status: int, body: bytes) -> None:
@@ -177,6 +178,7 @@ header_values = st.one_of(
 SIGNATURE_HEADERS = ["Wechatpay-Timestamp", "Wechatpay-Nonce", "Wechatpay-Signature", "Wechatpay-Serial"]
 
 
+@pytest.mark.slow  # 150 examples, each signed by the openssl command: `make test-slow`
 @settings(deadline=None, max_examples=150)
 @given(
     replaced=st.dictionaries(st.sampled_from([*SIGNATURE_HEADERS, "Wechatpay-Signature-Type"]), header_values),

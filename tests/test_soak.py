@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).parents[1] / "scripts" / "soak.py"
 
 
+@pytest.mark.slow  # about a minute: `make test-slow`, and CI
 def test_soak_2000_calls_at_50_in_flight() -> None:
     result = subprocess.run(
         [sys.executable, str(SCRIPT), "--calls", "2000", "--in-flight", "50"],
