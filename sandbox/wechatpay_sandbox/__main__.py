@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import shlex
+import shutil
+import signal
+import socket
 import tempfile
 from pathlib import Path
+from types import FrameType
 
+import uvicorn
 from wechatpay_signing.credentials import read_apiv3_key
 from wechatpay_signing.keys import load_certificate, read_pem
 
@@ -86,10 +92,64 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
     )
 
 
+class StartupError(Exception):
+    """Why the sandbox cannot start, in one line for stderr."""
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, FileExistsError | NotADirectoryError):
+        return f"{error.filename} is not a folder"
+    if isinstance(error, KeyError):
+        return f"sandbox.json has no {error}"
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror[0].lower() + error.strerror[1:] + (f": {error.filename}" if error.filename else "")
+    return str(error) or type(error).__name__
+
+
+def start_up(args: argparse.Namespace) -> tuple[SandboxConfig, socket.socket, uvicorn.Server]:
+    """The configuration, the listening socket and the server; StartupError for what a user can fix."""
+    try:
+        config = config_from_args(args)
+    except (OSError, ValueError, KeyError) as error:  # ConfigurationError is a ValueError
+        raise StartupError(f"cannot use the credentials folder {args.credentials_dir}: {_reason(error)}") from None
+    try:
+        server = uvicorn_server(config, log_level="info")
+    except (OSError, ValueError, KeyError) as error:
+        raise StartupError(f"cannot read the face collections in {args.fixtures}: {_reason(error)}") from None
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as error:
+        reason = "the port is in use" if error.errno == errno.EADDRINUSE else _reason(error)
+        raise StartupError(f"cannot listen on {args.host}:{args.port}: {reason}") from None
+    return config, sock, server
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    config = config_from_args(args)
-    sock = bind(args.host, args.port)
+    # Credentials made for this run only are removed when it ends; a folder the user named is kept.
+    own_folder = args.credentials_dir is None
+    if own_folder:
+        args.credentials_dir = Path(tempfile.mkdtemp(prefix="wechatpay-sandbox-"))
+    try:
+        try:
+            config, sock, server = start_up(args)
+        except StartupError as error:
+            raise SystemExit(f"python -m wechatpay_sandbox: error: {error}") from None
+        # uvicorn stops gracefully on SIGINT and SIGTERM, then raises the signal again: end quietly, cleaning up.
+        signal.signal(signal.SIGTERM, _stop)
+        serve(config, sock, server, own_folder)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if own_folder:
+            shutil.rmtree(args.credentials_dir, ignore_errors=True)
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def serve(config: SandboxConfig, sock: socket.socket, server: uvicorn.Server, own_folder: bool) -> None:
     host, port = sock.getsockname()[:2]
     url = f"http://{host}:{port}"
     creds = config.credentials
@@ -102,13 +162,14 @@ def main(argv: list[str] | None = None) -> None:
         if config.certificate_mode
         else f"public key {creds.public_key_id}"
     )
+    kept = " (removed when the sandbox stops)" if own_folder else ""
     print(f"WeChat Pay sandbox listening on {url}", flush=True)
-    print(f"  credentials: {creds.folder} (merchant {creds.mchid}, certificate serial {creds.merchant_serial})")
+    print(f"  credentials: {creds.folder}{kept} (merchant {creds.mchid}, certificate serial {creds.merchant_serial})")
     print(f"  answers signed with the {mode}")
     print(
         f"  WECHATPAY_* settings for wechatpay_signing.auth_from_env and the wechatpay command: {env_file}", flush=True
     )
-    uvicorn_server(config, log_level="info").run(sockets=[sock])
+    server.run(sockets=[sock])
 
 
 if __name__ == "__main__":
