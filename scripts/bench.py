@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -217,6 +218,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)  # the test credentials: nothing left in the temp folder
 
 
 def run(url: str, creds: sandbox_credentials.SandboxCredentials, args: argparse.Namespace, *, pinned: bool) -> int:

@@ -67,8 +67,8 @@ def run_tampered(client: Client) -> None:
 
 
 def main() -> int:
-    folder = Path(tempfile.mkdtemp(prefix="wechatpay-demo-"))
-    with SandboxProcess(folder) as sandbox:
+    # The sandbox's test credentials live as long as the demo: nothing is left in the temp folder.
+    with tempfile.TemporaryDirectory(prefix="wechatpay-demo-") as folder, SandboxProcess(Path(folder)) as sandbox:
         print("\n".join(sandbox.banner))
         url, env = sandbox.url, sandbox.env
         auth: WeChatPayAuth = auth_from_env(env)

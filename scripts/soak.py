@@ -106,7 +106,10 @@ def main() -> int:
     args = parser.parse_args()
     # Client and sandbox on different cores where there are two, so neither starves the other.
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
-    with SandboxProcess(Path(tempfile.mkdtemp(prefix="wechatpay-soak-")), cpu=cores[-1] if cores else None) as box:
+    with (
+        tempfile.TemporaryDirectory(prefix="wechatpay-soak-") as folder,
+        SandboxProcess(Path(folder), cpu=cores[-1] if cores else None) as box,
+    ):
         if len(cores) > 1:
             os.sched_setaffinity(0, set(cores[:-1]))
         return asyncio.run(soak(box.url, box.env, args.calls, args.in_flight))

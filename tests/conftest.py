@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import getpass
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +23,13 @@ pytest_plugins = ["pytester"]
 
 # A user's own merchant, registered beside the sandbox's: the test fixtures' key and certificate.
 OWN_MCHID = "1900000110"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # After a green run pytest has removed its numbered folder; its per-user folder is left empty: remove that too,
+    # so that the temp folder is as it was. rmdir fails, and changes nothing, while another run still uses it.
+    with contextlib.suppress(OSError):
+        (Path(tempfile.gettempdir()) / f"pytest-of-{getpass.getuser()}").rmdir()
 
 
 @pytest.fixture(scope="session")

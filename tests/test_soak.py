@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -13,9 +14,10 @@ SCRIPT = Path(__file__).parents[1] / "scripts" / "soak.py"
 
 
 @pytest.mark.slow  # about a minute: `make test-slow`, and CI
-def test_soak_2000_calls_at_50_in_flight() -> None:
+def test_soak_2000_calls_at_50_in_flight(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, str(SCRIPT), "--calls", "2000", "--in-flight", "50"],
+        env={**os.environ, "TMPDIR": str(tmp_path)},
         capture_output=True,
         text=True,
         timeout=300,
@@ -28,3 +30,4 @@ def test_soak_2000_calls_at_50_in_flight() -> None:
     assert int(report["verified answers"]) >= 2000 * 0.9
     assert int(report["forged answers refused"]) >= 100
     assert float(report["RSS growth"]) < 10
+    assert list(tmp_path.iterdir()) == []  # the sandbox's credentials went with it
