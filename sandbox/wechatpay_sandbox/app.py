@@ -154,7 +154,7 @@ def create_app(config: SandboxConfig) -> Starlette:
             if status == 429:
                 headers["Retry-After"] = "1"
             if fault == "tampered-body":
-                content = content.replace(b"COLLECTION_REQUIRED", b"COMPLETE").replace(b'"123"', b'"999"')
+                content = _tampered(content)
             if fault == "drop":
                 return StreamingResponse(_dropped(content), status, headers | {"Content-Length": str(len(content))})
             return Response(content, status, headers)
@@ -247,6 +247,21 @@ def _encrypted_entry(certificate: x509.Certificate, apiv3_key: bytes) -> dict[st
             "ciphertext": base64.b64encode(ciphertext).decode(),
         },
     }
+
+
+def _tampered(content: bytes) -> bytes:
+    """The body changed after it was signed, whatever it is: a state flipped and an organization swapped where the
+    answer has them, else a field added (JSON) or a byte (anything else). Never the signed bytes."""
+    changed = content.replace(b"COLLECTION_REQUIRED", b"COMPLETE").replace(b'"123"', b'"999"')
+    if changed != content:
+        return changed
+    try:
+        payload = json.loads(content)
+    except ValueError:
+        return content + b" "
+    if isinstance(payload, dict):
+        return _json({**payload, "sandbox_tampered": True})
+    return content + b" "
 
 
 async def _dropped(content: bytes) -> AsyncIterator[bytes]:

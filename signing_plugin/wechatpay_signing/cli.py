@@ -13,11 +13,11 @@ from pathlib import Path
 
 import httpx
 
+from . import doctor
 from ._version import __version__
 from .auth import WeChatPayAuth
 from .base_url import check_base_url
 from .certificates import CertificateError, PlatformCertificateStore
-from .clock import date_header_skew
 from .credentials import (
     DEFAULT_BASE_URL,
     ENV_APIV3_KEY,
@@ -41,7 +41,7 @@ from .errors import (
     SignatureVerificationError,
     WeChatPayError,
 )
-from .keys import certificate_serial, load_certificate, load_private_key, load_public_key, read_pem
+from .keys import read_pem
 from .retry import httpx_args
 from .signer import MerchantSigner, new_nonce, request_message
 from .text import escape_controls, shown
@@ -111,7 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the signature too (by default it is redacted: the header would be a request anyone could send)",
     )
-    commands.add_parser("doctor", help="check the credentials and the local clock, one line per finding")
+    doctor_command = commands.add_parser(
+        "doctor",
+        help="check the credentials, then make one signed call and verify its answer; one line per step",
+    )
+    doctor_command.add_argument(
+        "--path", default="/v3/certificates", help="what to GET for the signed call (default: /v3/certificates)"
+    )
+    doctor_command.add_argument("--offline", action="store_true", help="local checks only: send nothing")
     certificates = commands.add_parser(
         "certificates", help="download, decrypt and verify the platform certificates; write them to a folder"
     )
@@ -325,70 +332,18 @@ def run_explain(args: argparse.Namespace) -> int:
 
 
 def run_doctor(args: argparse.Namespace) -> int:
-    findings: list[tuple[bool, str]] = []
-    private_key = None
-    try:
-        private_key = load_private_key(read_pem(_required(args, "private_key"), "merchant private key"))
-        findings.append((True, "private key: loads as an RSA private key"))
-    except ConfigurationError as error:
-        findings.append((False, f"private key: {error}"))
-    if args.merchant_cert:
-        try:
-            certificate = load_certificate(read_pem(args.merchant_cert, "merchant certificate"))
-            serial = certificate_serial(certificate)
-            if private_key is not None:
-                same = load_public_key(certificate).public_numbers() == private_key.public_key().public_numbers()
-                findings.append(
-                    (same, "private key " + ("matches" if same else "does NOT match") + " the merchant certificate")
-                )
-            if args.serial_no:
-                same = args.serial_no.upper() == serial
-                findings.append(
-                    (
-                        same,
-                        f"serial {args.serial_no} "
-                        + ("is" if same else f"is NOT the certificate's ({serial})")
-                        + ("" if not same else " the merchant certificate's serial"),
-                    )
-                )
-        except ConfigurationError as error:
-            findings.append((False, f"merchant certificate: {error}"))
-    else:
-        findings.append((True, "merchant certificate: not given (--merchant-cert), key/serial match not checked"))
-    if args.public_key_id:
-        good = re.fullmatch(r"PUB_KEY_ID_\d{28}", args.public_key_id) is not None
-        findings.append(
-            (
-                good,
-                f"public key ID {args.public_key_id} "
-                + ("looks right" if good else "should be PUB_KEY_ID_ and 28 digits"),
-            )
-        )
-    if args.public_key:
-        try:
-            load_public_key(read_pem(args.public_key, "WeChat Pay public key"))
-            findings.append((True, "WeChat Pay public key: loads"))
-        except ConfigurationError as error:
-            findings.append((False, f"WeChat Pay public key: {error}"))
-    findings.append(_clock_finding(args))
-    for good, text in findings:
-        print(("OK   " if good else "FAIL ") + text)
-    return EXIT_OK if all(good for good, _ in findings) else EXIT_API_ERROR
-
-
-def _clock_finding(args: argparse.Namespace) -> tuple[bool, str]:
-    try:
-        response = httpx.get(_base_url(args) + "/v3/certificates", timeout=args.timeout)
-    except httpx.HTTPError as error:
-        return False, f"clock: cannot reach {_base_url(args)} to compare ({type(error).__name__})"
-    skew = date_header_skew(response.headers, time.time())
-    if skew is None:
-        return False, "clock: the server sent no Date header to compare with"
-    offset = -skew
-    good = abs(offset) <= 60
-    return good, f"clock: local time is {abs(offset):.0f} s {'ahead of' if offset > 0 else 'behind'} the server's" + (
-        "" if good else " (WeChat Pay refuses requests more than 5 minutes off; fix the clock)"
+    findings = doctor.local_findings(
+        private_key_path=args.private_key,
+        merchant_cert_path=args.merchant_cert,
+        serial_no=args.serial_no,
+        public_key_id=args.public_key_id,
+        public_key_path=args.public_key,
     )
+    if args.offline:
+        findings.append(doctor.skip("signed call: not made (--offline)"))
+    else:
+        findings += doctor.call_findings(lambda: _auth(args), _base_url(args), args.path, args.timeout)
+    return EXIT_OK if doctor.report(findings, print) else EXIT_API_ERROR
 
 
 def main(argv: Sequence[str] | None = None) -> int:
