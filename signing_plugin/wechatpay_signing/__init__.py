@@ -12,6 +12,7 @@ from .errors import (
     ClockSkewError,
     ConfigurationError,
     NotificationDecryptionError,
+    SensitiveFieldError,
     SignatureVerificationError,
     WeChatPayError,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "PlatformCertificate",
     "PlatformCertificateStore",
     "ResponseVerifier",
+    "SensitiveFieldError",
     "SignatureVerificationError",
     "WeChatPayAuth",
     "WeChatPayError",

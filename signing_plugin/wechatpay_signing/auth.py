@@ -8,12 +8,15 @@ import time
 from collections.abc import AsyncGenerator, Callable, Generator
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ._version import __version__
+from .cipher import hides_arguments, rsa_oaep_encrypt
 from .clock import date_header_skew, describe_skew
 from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError
 from .logs import logger, redact_httpcore_traces
 from .notifications import Headers, Notification, apiv3_cipher, parse_with_cipher
+from .sensitive import ENCRYPTED, encrypt_fields, sensitive_paths
 from .signer import MerchantSigner
 from .verifier import ResponseVerifier
 
@@ -32,6 +35,11 @@ class WeChatPayAuth(httpx.Auth):
     A response that fails verification raises ``SignatureVerificationError`` from the call and is never returned.
     With a certificate store in the verifier, the flow first refreshes it when due or when an answer names a
     serial it does not hold.
+
+    A request whose ``wechatpay.sensitive_fields`` extension names dotted JSON paths (the generated client sets it
+    for fields the spec marks ``x-wechatpay-sensitive``) is sent with the strings at those paths encrypted
+    (``encrypt``) and ``Wechatpay-Serial`` naming the key (``encryption_serial``); the signature covers the body
+    as sent. Other requests are sent as they are.
     """
 
     # httpx's own flows would read both bodies for these; the flows below read them themselves.
@@ -57,6 +65,75 @@ class WeChatPayAuth(httpx.Auth):
             )
         return parse_with_cipher(headers, body, verifier=self.verifier, cipher=self._notification_cipher, now=now)
 
+    @property
+    def encryption_serial(self) -> str:
+        """The key ``encrypt`` encrypts for: the ``PUB_KEY_ID_…``, or the newest valid platform certificate's serial.
+
+        The WeChat Pay public key wins when both are configured; see ``ResponseVerifier.encryption_key``.
+        """
+        return self._encryption_key()[0]
+
+    @hides_arguments
+    def encrypt(self, plaintext: str) -> str:
+        """A sensitive field encrypted for WeChat Pay (RSA-OAEP, SHA-1, base64), for the key ``encryption_serial``.
+
+        Send it with a ``Wechatpay-Serial: <encryption_serial>`` header. At most 214 UTF-8 bytes fit an RSA-2048
+        key; a longer plaintext raises SensitiveFieldError, which never shows it.
+        """
+        return rsa_oaep_encrypt(self._encryption_key()[1], plaintext)
+
+    @hides_arguments
+    def decrypt(self, ciphertext: str) -> str:
+        """A field WeChat Pay encrypted for the merchant, opened with the merchant private key (RSA-OAEP, SHA-1).
+
+        SensitiveFieldError when it is not base64 or does not open; the message never shows the ciphertext.
+        """
+        return self.signer.decrypt(ciphertext)
+
+    def _encryption_key(self) -> tuple[str, rsa.RSAPublicKey]:
+        found = self.verifier.encryption_key()
+        store = self.verifier.certificates
+        if found is None and store is not None:
+            store.refresh()  # certificate mode before the first download, or after every certificate expired
+            found = self.verifier.encryption_key()
+        if found is None:
+            failed = f" (last certificate download failed: {store.last_error})" if store and store.last_error else ""
+            raise ConfigurationError(
+                "no WeChat Pay key to encrypt sensitive fields for: configure the WeChat Pay public key"
+                f" (PUB_KEY_ID_… and pub_key.pem) or a platform certificate valid now{failed}"
+            )
+        return found
+
+    def _encryption_refresh_due(self, request: httpx.Request) -> Callable[[], bool] | None:
+        """The store's refresh, when the request has sensitive fields and no key to encrypt them is held yet."""
+        store = self.verifier.certificates
+        if store is None or not sensitive_paths(request.extensions) or self.verifier.encryption_key() is not None:
+            return None
+        return store.refresh
+
+    @hides_arguments
+    def _encrypt_sensitive_fields(self, request: httpx.Request) -> httpx.Request:
+        """The request to send: a copy with the fields its ``wechatpay.sensitive_fields`` names encrypted and
+        ``Wechatpay-Serial`` set, or the request itself when it names none or none is present (body untouched).
+
+        The copy keeps the method, URL, headers (Content-Length updated) and extensions; it is encrypted once, so
+        a retry or a redirect resends the same ciphertexts.
+        """
+        paths = sensitive_paths(request.extensions)
+        if not paths:
+            return request
+        key = functools.cache(self._encryption_key)  # looked up once, and only when a field is present
+        body = encrypt_fields(request.content, paths, lambda plaintext: rsa_oaep_encrypt(key()[1], plaintext))
+        if body is None:
+            return request
+        headers = request.headers.copy()
+        headers.pop("Transfer-Encoding", None)
+        headers["Content-Length"] = str(len(body))
+        headers["Wechatpay-Serial"] = key()[0]
+        extensions = {**request.extensions, ENCRYPTED: True}
+        logger.debug("encrypted sensitive fields of %s %s for %s", request.method, request.url.path, key()[0])
+        return httpx.Request(request.method, request.url, headers=headers, content=body, extensions=extensions)
+
     def sign(self, request: httpx.Request) -> None:
         """Set a fresh Authorization (new nonce and timestamp) and the headers WeChat Pay expects."""
         headers = request.headers
@@ -74,6 +151,7 @@ class WeChatPayAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Sign, send, check: for a caller that drives the flow itself with bodies read (no certificate refresh)."""
+        request = self._encrypt_sensitive_fields(request)
         self.sign(request)
         response = yield request
         self.check(response)
@@ -82,6 +160,7 @@ class WeChatPayAuth(httpx.Auth):
     # client it blocks this thread; in an async one it runs in a worker thread, so the event loop goes on.
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.read()
+        request = self._encrypt_sensitive_fields(request)
         self.sign(request)
         response = yield request
         response.read()
@@ -92,6 +171,12 @@ class WeChatPayAuth(httpx.Auth):
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         await request.aread()
+        refresh = self._encryption_refresh_due(request)
+        if refresh is not None:
+            import anyio.to_thread
+
+            await anyio.to_thread.run_sync(refresh)
+        request = self._encrypt_sensitive_fields(request)
         self.sign(request)
         response = yield request
         await response.aread()

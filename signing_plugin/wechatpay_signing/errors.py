@@ -37,6 +37,11 @@ class ConfigurationError(WeChatPayError, ValueError):
     """Credentials or arguments that cannot work, found before any request is sent."""
 
 
+class SensitiveFieldError(WeChatPayError, ValueError):
+    """A sensitive field that cannot be encrypted or opened: not text, too long for the key, not base64, or made
+    for another key. The message says which; it never carries the plaintext or the ciphertext."""
+
+
 class AnswerError(WeChatPayError):
     """An error about one answer of WeChat Pay: ``reason``, and its Request-ID and HTTP status where known."""
 

@@ -10,6 +10,7 @@ import time
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from .cipher import hides_arguments, rsa_oaep_decrypt
 from .errors import ConfigurationError
 from .keys import PrivateKeyInput, load_private_key
 from .tracebacks import without_locals
@@ -57,6 +58,11 @@ class MerchantSigner:
 
     def __repr__(self) -> str:
         return f"MerchantSigner(mchid={self.mchid!r}, serial_no={self.serial_no!r})"
+
+    @hides_arguments
+    def decrypt(self, ciphertext: str) -> str:
+        """Open a field WeChat Pay encrypted for the merchant: base64 RSA-OAEP (SHA-1) with this private key."""
+        return rsa_oaep_decrypt(self._private_key, ciphertext)
 
     def sign(self, message: bytes) -> str:
         """Base64 of RSA PKCS#1 v1.5 over SHA-256: deterministic for a key and a message."""

@@ -19,6 +19,8 @@ from .signer import SCHEME
 from .text import shown
 
 if TYPE_CHECKING:
+    from cryptography import x509
+
     from .certificates import PlatformCertificateStore
 
 PUBLIC_KEY_ID_PREFIX = "PUB_KEY_ID_"
@@ -48,14 +50,14 @@ def response_message(timestamp: str, nonce: str, body: bytes) -> bytes:
     return b"%s\n%s\n%s\n" % (timestamp.encode(), nonce.encode(), body)
 
 
-def _key_for(serial: str, key: PublicKeyInput) -> rsa.RSAPublicKey:
-    """The verifying key, after checking that a certificate really has the serial it is filed under."""
+def _key_for(serial: str, key: PublicKeyInput) -> tuple[rsa.RSAPublicKey, x509.Certificate | None]:
+    """The verifying key and its certificate, if any, after checking that it has the serial it is filed under."""
     certificate = certificate_of(key)
     if certificate is not None and certificate_serial(certificate) != serial.upper():
         raise ConfigurationError(
             f"the certificate filed under serial {serial} has serial {certificate_serial(certificate)}"
         )
-    return load_public_key(certificate or key)
+    return load_public_key(certificate or key), certificate
 
 
 class ResponseVerifier:
@@ -66,7 +68,7 @@ class ResponseVerifier:
     ``certificates``, a store that downloads platform certificates, is asked for serials the map does not hold.
     """
 
-    __slots__ = ("_keys", "_public_key_id", "certificates", "max_skew")
+    __slots__ = ("_certificates", "_keys", "_public_key_id", "certificates", "max_skew")
 
     def __init__(
         self,
@@ -82,7 +84,10 @@ class ResponseVerifier:
         if max_skew < 0:
             raise ConfigurationError(f"max_skew must not be negative, not {max_skew}")
         # Certificate serials are hex, which WeChat Pay writes in upper case; look them up without regard to case.
-        self._keys = {serial.upper(): _key_for(serial, key) for serial, key in public_keys.items()}
+        loaded = {serial.upper(): _key_for(serial, key) for serial, key in public_keys.items()}
+        self._keys = {serial: key for serial, (key, _) in loaded.items()}
+        # Kept for their validity: the newest valid one encrypts sensitive fields when there is no public key.
+        self._certificates = {serial: cert for serial, (_, cert) in loaded.items() if cert is not None}
         # Found once: the auth sends it on every request in public-key mode.
         self._public_key_id = next((s for s in sorted(self._keys) if s.startswith(PUBLIC_KEY_ID_PREFIX)), None)
         self.max_skew = max_skew
@@ -100,6 +105,29 @@ class ResponseVerifier:
     def public_key_id(self) -> str | None:
         """The WeChat Pay public key ID, when one is configured (public-key mode)."""
         return self._public_key_id
+
+    def encryption_key(self, *, now: float | None = None) -> tuple[str, rsa.RSAPublicKey] | None:
+        """The serial and key that sensitive request fields are encrypted for, or None when there is none.
+
+        The WeChat Pay public key when one is configured (the first ``PUB_KEY_ID_…`` in sorted order); else the
+        newest platform certificate valid now, configured or downloaded: the latest expiry wins, then the latest
+        start, then the larger serial. A bare public key filed under a certificate serial only verifies answers.
+        """
+        if self._public_key_id is not None:
+            return self._public_key_id, self._keys[self._public_key_id]
+        when = time.time() if now is None else now
+        candidates = [
+            (certificate.not_valid_after_utc, certificate.not_valid_before_utc, serial, self._keys[serial])
+            for serial, certificate in self._certificates.items()
+            if certificate.not_valid_before_utc.timestamp() <= when <= certificate.not_valid_after_utc.timestamp()
+        ]
+        if self.certificates is not None:
+            held = self.certificates.certificates
+            candidates += [(c.not_after, c.not_before, c.serial, c.public_key) for c in held if c.valid_at(when)]
+        if not candidates:
+            return None
+        _, _, serial, key = max(candidates, key=lambda candidate: candidate[:3])
+        return serial, key
 
     def _known(self) -> str:
         known = f"configured: {', '.join(sorted(self._keys)) or 'none'}"
