@@ -6,6 +6,8 @@ import base64
 import json
 import subprocess
 import tempfile
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -183,3 +185,27 @@ def signed_notification(
     body = notification_body(encrypt_resource(resource, apiv3_key=apiv3_key), notification_id=notification_id)
     headers = signed_response_headers(body, timestamp=timestamp, key_file=key_file, serial=serial)
     return headers | {"Content-Type": "application/json"}, body
+
+
+def shown_by(error: BaseException, frames_of: str = "") -> list[str]:
+    """Everything an error carries: str, repr, args, and the repr of each local variable of each frame of its
+    traceback and of every exception chained to it; of the frames whose file path contains ``frames_of``, except
+    the tests' own frames (which hold the secrets they test)."""
+    shown: list[str] = []
+    seen: BaseException | None = error
+    while seen is not None:
+        shown += [str(seen), repr(seen), *map(repr, seen.args)]
+        for frame, _ in traceback.walk_tb(seen.__traceback__):
+            path = Path(frame.f_code.co_filename)
+            if path.parent != Path(__file__).parent and frames_of in str(path):
+                shown += [f"{name}={value!r}" for name, value in frame.f_locals.items()]
+        seen = seen.__cause__ or seen.__context__
+    return shown
+
+
+def raised(call: Callable[[], object]) -> BaseException:
+    try:
+        call()
+    except Exception as error:
+        return error
+    raise AssertionError("no error raised")

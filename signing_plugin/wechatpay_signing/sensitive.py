@@ -67,12 +67,15 @@ def encrypt_fields(body: bytes, paths: tuple[str, ...], encrypt: Callable[[str],
     except ValueError:
         raise SensitiveFieldError("a request with sensitive fields must have a JSON body") from None
     # Keyed by the object itself: a path named twice is still encrypted once.
-    found = [leaf for path in paths for leaf in _leaves(document, path.split("."), path)]
-    leaves = {(id(node), name): (node, name) for node, name in found}
+    found = [(node, name, path) for path in paths for node, name in _leaves(document, path.split("."), path)]
+    leaves = {(id(node), name): (node, name, path) for node, name, path in found}
     if not leaves:
         return None
-    for node, name in leaves.values():
-        node[name] = encrypt(node[name])
+    for node, name, path in leaves.values():
+        try:
+            node[name] = encrypt(node[name])
+        except SensitiveFieldError as error:
+            raise SensitiveFieldError(f"sensitive field {path}: {error}") from None
     try:
         return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
     except ValueError:
