@@ -24,6 +24,7 @@ from wechatpay_signing import (
     MerchantSigner,
     PlatformCertificateStore,
     ResponseVerifier,
+    SensitiveFieldError,
     WeChatPayAuth,
     auth_from_env,
     auth_from_files,
@@ -36,6 +37,7 @@ from .conftest import client_for
 from .support import FIXTURES, MCHID, MERCHANT_SERIAL, RecordingTransport, parse_authorization, pem
 
 FAST_RETRY = DEFAULT_RETRY.copy_with(max_backoff_wait=0.01)
+SENSITIVE_PLAINTEXT = "110101200001011234"  # an ID number, sent as a sensitive field
 
 
 def pem_lines(path: Path) -> set[str]:
@@ -108,6 +110,16 @@ def test_no_secret_in_reprs_errors_or_debug_logs(
         monkeypatch.setattr("wechatpay_signing.auth.time", skewed)
         call()  # ClockSkewError
         monkeypatch.undo()
+        # A sensitive field: sent encrypted, then refused as too long (before anything is sent).
+        sensitive = {"wechatpay.sensitive_fields": ("facepay_user.identification.identification_number",)}
+        for number in [SENSITIVE_PLAINTEXT, SENSITIVE_PLAINTEXT * 12]:
+            body = {"business_name": "K12", "facepay_user": {"identification": {"identification_number": number}}}
+            with httpx.Client(base_url=server.url, **httpx_args(auth, retry=None, transport=wire)) as raw:
+                try:
+                    shown.append(repr(raw.post("/v3/offlineface/contracts/presign", json=body, extensions=sensitive)))
+                except SensitiveFieldError as error:
+                    shown.extend(seen_in(error))
+        assert any("identification_number: the plaintext is 216 bytes" in text for text in shown)
         shown += [repr(server.config), repr(creds), repr(config.credentials.platform_certificates)]
 
     # Certificate mode: a download with the APIv3 key, one with a wrong key, and the command that writes them.
@@ -135,7 +147,7 @@ def test_no_secret_in_reprs_errors_or_debug_logs(
 
     signatures = {parse_authorization(value)["signature"] for value in wire.authorizations}
     on_the_wire = {*wire.authorizations, *signatures, *wire.response_signatures}
-    secrets: set[str] = on_the_wire | {creds.apiv3_key, wrong_key}
+    secrets: set[str] = on_the_wire | {creds.apiv3_key, wrong_key, SENSITIVE_PLAINTEXT}
     secrets |= pem_lines(creds.folder / "apiclient_key.pem") | pem_lines(FIXTURES / "merchant_key.pem")
     secrets |= pem_lines(creds.folder / "wechatpay_side" / "pub_key_private.pem")
     assert len(on_the_wire) > 20, "the scenario must have signed and received many messages"
