@@ -6,6 +6,8 @@ Network failures stay httpx's own (``httpx.HTTPError``: timeouts, refused or dro
     WeChatPayError
     ├── ConfigurationError (also a ValueError)     credentials or arguments that cannot work; nothing was sent
     │   └── errors.InvalidRequestError *           a call's argument that cannot be sent ("", "..", a lone surrogate)
+    ├── SensitiveFieldError (also a ValueError)    a field to encrypt that is not text or too long, or a ciphertext
+    │                                              that does not open; never shows either
     └── AnswerError                                about one answer: reason, status_code, request_id
         ├── SignatureVerificationError             unsigned, tampered, probe or unknown-key answer: never handed over
         ├── ClockSkewError                         the local clock is more than 5 minutes off WeChat Pay's
