@@ -11,13 +11,14 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ._version import __version__
-from .cipher import hides_arguments, rsa_oaep_encrypt
+from .cipher import rsa_oaep_encrypt
 from .clock import date_header_skew, describe_skew
 from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError
 from .logs import logger, redact_httpcore_traces
 from .notifications import Headers, Notification, apiv3_cipher, parse_with_cipher
 from .sensitive import ENCRYPTED, encrypt_fields, sensitive_paths
 from .signer import MerchantSigner
+from .tracebacks import without_locals
 from .verifier import ResponseVerifier
 
 _PYTHON = "{}.{}.{}".format(*sys.version_info[:3])
@@ -73,7 +74,7 @@ class WeChatPayAuth(httpx.Auth):
         """
         return self._encryption_key()[0]
 
-    @hides_arguments
+    @without_locals
     def encrypt(self, plaintext: str) -> str:
         """A sensitive field encrypted for WeChat Pay (RSA-OAEP, SHA-1, base64), for the key ``encryption_serial``.
 
@@ -82,7 +83,7 @@ class WeChatPayAuth(httpx.Auth):
         """
         return rsa_oaep_encrypt(self._encryption_key()[1], plaintext)
 
-    @hides_arguments
+    @without_locals
     def decrypt(self, ciphertext: str) -> str:
         """A field WeChat Pay encrypted for the merchant, opened with the merchant private key (RSA-OAEP, SHA-1).
 
@@ -111,7 +112,7 @@ class WeChatPayAuth(httpx.Auth):
             return None
         return store.refresh
 
-    @hides_arguments
+    @without_locals
     def _encrypt_sensitive_fields(self, request: httpx.Request) -> httpx.Request:
         """The request to send: a copy with the fields its ``wechatpay.sensitive_fields`` names encrypted and
         ``Wechatpay-Serial`` set, or the request itself when it names none or none is present (body untouched).

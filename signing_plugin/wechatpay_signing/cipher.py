@@ -5,21 +5,19 @@ the merchant (its API key): RSA-OAEP with SHA-1 and MGF1-SHA-1, no label, the ci
 OAEP is randomised, so the same plaintext gives a new ciphertext every time.
 
 Plaintexts and ciphertexts never reach a message, a log or a traceback: functions that hold them are wrapped in
-``hides_arguments``, which lets an error leave without the frames (and their local variables) below it.
+``without_locals``, and no error here is raised while handling one that holds them (``UnicodeError.object``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import functools
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from .errors import SensitiveFieldError
+from .tracebacks import without_locals
 
 # SHA-1 is what WeChat Pay specifies here; OAEP only needs it as a mask function, where it is not broken.
 _SHA1 = hashes.SHA1()  # noqa: S303 - the hash WeChat Pay's OAEP uses; not a signature or a password hash
@@ -27,46 +25,21 @@ OAEP_SHA1 = padding.OAEP(mgf=padding.MGF1(algorithm=_SHA1), algorithm=_SHA1, lab
 # OAEP spends two digests and two bytes of the modulus: RSA-2048 takes at most 256 - 42 = 214 bytes.
 _OAEP_OVERHEAD = 2 * hashes.SHA1.digest_size + 2
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def hides_arguments(function: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run function; an exception leaves with a traceback that starts here, without frames that hold secrets.
-
-    The frames below (where a plaintext or ciphertext is a local variable) are cut off, and so is the chain of
-    exceptions that led to it; this frame drops the arguments before raising.
-    """
-
-    @functools.wraps(function)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        try:
-            return function(*args, **kwargs)
-        except Exception as error:  # every kind: an unexpected one would carry the same frames
-            failure = error
-        del args, kwargs
-        failure.__cause__ = failure.__context__ = None
-        raise failure.with_traceback(None)
-
-    return wrapper
-
 
 def max_plaintext_bytes(key: rsa.RSAPublicKey | rsa.RSAPrivateKey) -> int:
     """The longest plaintext, in UTF-8 bytes, that RSA-OAEP-SHA1 takes with this key: 214 for RSA-2048."""
     return key.key_size // 8 - _OAEP_OVERHEAD
 
 
-@hides_arguments
+@without_locals
 def rsa_oaep_encrypt(key: rsa.RSAPublicKey, plaintext: str) -> str:
     """Base64 of RSA-OAEP (SHA-1, MGF1-SHA1) over the UTF-8 plaintext, for the holder of key's private half."""
     if not isinstance(plaintext, str):
         raise SensitiveFieldError(f"a sensitive field is encrypted from text (str), not {type(plaintext).__name__}")
-    try:
-        data = plaintext.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise SensitiveFieldError(
-            f"the plaintext is not valid Unicode text (a lone surrogate at index {error.start})"
-        ) from None
+    surrogate = next((index for index, char in enumerate(plaintext) if "\ud800" <= char <= "\udfff"), None)
+    if surrogate is not None:  # checked first: UnicodeEncodeError would carry the plaintext
+        raise SensitiveFieldError(f"the plaintext is not valid Unicode text (a lone surrogate at index {surrogate})")
+    data = plaintext.encode("utf-8")
     limit = max_plaintext_bytes(key)
     if len(data) > limit:
         raise SensitiveFieldError(
@@ -76,11 +49,14 @@ def rsa_oaep_encrypt(key: rsa.RSAPublicKey, plaintext: str) -> str:
     return base64.b64encode(key.encrypt(data, OAEP_SHA1)).decode("ascii")
 
 
-@hides_arguments
+@without_locals
 def rsa_oaep_decrypt(key: rsa.RSAPrivateKey, ciphertext: str) -> str:
     """The UTF-8 text in a base64 RSA-OAEP (SHA-1, MGF1-SHA1) ciphertext made for key's public half."""
     if not isinstance(ciphertext, str):
         raise SensitiveFieldError(f"a ciphertext is base64 text (str), not {type(ciphertext).__name__}")
+    # Checked first: for other text, b64decode's error would hold the ciphertext in its context (a UnicodeError).
+    if not ciphertext.isascii():
+        raise SensitiveFieldError("the ciphertext is not base64")
     try:
         data = base64.b64decode(ciphertext, validate=True)
     except (binascii.Error, ValueError):
@@ -98,6 +74,9 @@ def rsa_oaep_decrypt(key: rsa.RSAPrivateKey, ciphertext: str) -> str:
             "the ciphertext does not open with this private key: it was encrypted for another key, or changed"
         ) from None
     try:
-        return plain.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SensitiveFieldError("the decrypted field is not UTF-8 text") from None
+        text: str | None = plain.decode("utf-8")
+    except UnicodeDecodeError:  # it holds the decrypted bytes: raise once it is no longer being handled
+        text = None
+    if text is None:
+        raise SensitiveFieldError("the decrypted field is not UTF-8 text")
+    return text

@@ -18,6 +18,7 @@ SENSITIVE_FIELDS = "wechatpay.sensitive_fields"
 """The httpx request extension naming the fields to encrypt: a tuple of dotted JSON paths into the body."""
 ENCRYPTED = "wechatpay.sensitive_fields_encrypted"
 """Set on the request that carries the ciphertexts, so that nothing encrypts its body a second time."""
+_NOT_JSON = object()
 
 
 def sensitive_paths(extensions: Mapping[str, Any]) -> tuple[str, ...]:
@@ -64,8 +65,10 @@ def encrypt_fields(body: bytes, paths: tuple[str, ...], encrypt: Callable[[str],
         return None
     try:
         document = json.loads(body)
-    except ValueError:
-        raise SensitiveFieldError("a request with sensitive fields must have a JSON body") from None
+    except ValueError:  # it holds the body (JSONDecodeError.doc): raise once it is no longer being handled
+        document = _NOT_JSON
+    if document is _NOT_JSON:
+        raise SensitiveFieldError("a request with sensitive fields must have a JSON body")
     # Keyed by the object itself: a path named twice is still encrypted once.
     found = [(node, name, path) for path in paths for node, name in _leaves(document, path.split("."), path)]
     leaves = {(id(node), name): (node, name, path) for node, name, path in found}

@@ -10,7 +10,7 @@ import time
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from .cipher import hides_arguments, rsa_oaep_decrypt
+from .cipher import rsa_oaep_decrypt
 from .errors import ConfigurationError
 from .keys import PrivateKeyInput, load_private_key
 from .tracebacks import without_locals
@@ -59,7 +59,7 @@ class MerchantSigner:
     def __repr__(self) -> str:
         return f"MerchantSigner(mchid={self.mchid!r}, serial_no={self.serial_no!r})"
 
-    @hides_arguments
+    @without_locals
     def decrypt(self, ciphertext: str) -> str:
         """Open a field WeChat Pay encrypted for the merchant: base64 RSA-OAEP (SHA-1) with this private key."""
         return rsa_oaep_decrypt(self._private_key, ciphertext)
