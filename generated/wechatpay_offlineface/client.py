@@ -67,6 +67,27 @@ class Client:
         """A new client like this one with another timeout; this one is left unchanged"""
         return evolve(self, timeout=timeout)
 
+    def _httpx_client_args(self) -> dict[str, Any]:
+        """The httpx client's arguments: this client's settings, then ``httpx_args`` (which win).
+
+        httpx applies TLS, pool, proxy and HTTP/2 settings only to transports it makes, never to one it is given.
+        A given transport that takes them (``wechatpay_signing.httpx_args`` makes one) gets them here instead.
+        """
+        args: dict[str, Any] = {
+            "base_url": self._base_url,
+            "cookies": self._cookies,
+            "headers": self._headers,
+            "timeout": self._timeout,
+            "verify": self._verify_ssl,
+            "follow_redirects": self._follow_redirects,
+            **self._httpx_args,
+        }
+        with_client_settings = getattr(args.get("transport"), "with_client_settings", None)
+        if with_client_settings is not None:
+            names = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")
+            args["transport"] = with_client_settings(**{name: args.pop(name) for name in names if name in args})
+        return args
+
     def set_httpx_client(self, client: httpx.Client) -> Self:
         """Manually set the underlying httpx.Client
 
@@ -78,15 +99,7 @@ class Client:
     def get_httpx_client(self) -> httpx.Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
-            self._client = httpx.Client(
-                base_url=self._base_url,
-                cookies=self._cookies,
-                headers=self._headers,
-                timeout=self._timeout,
-                verify=self._verify_ssl,
-                follow_redirects=self._follow_redirects,
-                **self._httpx_args,
-            )
+            self._client = httpx.Client(**self._httpx_client_args())
         return self._client
 
     def __enter__(self) -> Self:
@@ -109,15 +122,7 @@ class Client:
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
-            self._async_client = httpx.AsyncClient(
-                base_url=self._base_url,
-                cookies=self._cookies,
-                headers=self._headers,
-                timeout=self._timeout,
-                verify=self._verify_ssl,
-                follow_redirects=self._follow_redirects,
-                **self._httpx_args,
-            )
+            self._async_client = httpx.AsyncClient(**self._httpx_client_args())
         return self._async_client
 
     async def __aenter__(self) -> Self:
@@ -193,6 +198,27 @@ class AuthenticatedClient:
         """A new client like this one with another timeout; this one is left unchanged"""
         return evolve(self, timeout=timeout)
 
+    def _httpx_client_args(self) -> dict[str, Any]:
+        """The httpx client's arguments: this client's settings, then ``httpx_args`` (which win).
+
+        httpx applies TLS, pool, proxy and HTTP/2 settings only to transports it makes, never to one it is given.
+        A given transport that takes them (``wechatpay_signing.httpx_args`` makes one) gets them here instead.
+        """
+        args: dict[str, Any] = {
+            "base_url": self._base_url,
+            "cookies": self._cookies,
+            "headers": self._headers,
+            "timeout": self._timeout,
+            "verify": self._verify_ssl,
+            "follow_redirects": self._follow_redirects,
+            **self._httpx_args,
+        }
+        with_client_settings = getattr(args.get("transport"), "with_client_settings", None)
+        if with_client_settings is not None:
+            names = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")
+            args["transport"] = with_client_settings(**{name: args.pop(name) for name in names if name in args})
+        return args
+
     def set_httpx_client(self, client: httpx.Client) -> Self:
         """Manually set the underlying httpx.Client
 
@@ -205,15 +231,7 @@ class AuthenticatedClient:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
             self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
-            self._client = httpx.Client(
-                base_url=self._base_url,
-                cookies=self._cookies,
-                headers=self._headers,
-                timeout=self._timeout,
-                verify=self._verify_ssl,
-                follow_redirects=self._follow_redirects,
-                **self._httpx_args,
-            )
+            self._client = httpx.Client(**self._httpx_client_args())
         return self._client
 
     def __enter__(self) -> Self:
@@ -237,15 +255,7 @@ class AuthenticatedClient:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
             self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
-            self._async_client = httpx.AsyncClient(
-                base_url=self._base_url,
-                cookies=self._cookies,
-                headers=self._headers,
-                timeout=self._timeout,
-                verify=self._verify_ssl,
-                follow_redirects=self._follow_redirects,
-                **self._httpx_args,
-            )
+            self._async_client = httpx.AsyncClient(**self._httpx_client_args())
         return self._async_client
 
     async def __aenter__(self) -> Self:

@@ -8,15 +8,18 @@ after the first, so no two attempts share a nonce. The auth flow then verifies w
 from __future__ import annotations
 
 import functools
+import threading
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
+from . import transports
 from .auth import WeChatPayAuth
+from .transports import TransportSettings
 
 # httpx-retries (and the asyncio it imports) loads when the first client is built, not with this package.
 if TYPE_CHECKING:
-    from httpx_retries import Retry, RetryTransport
+    from httpx_retries import Retry
 
     DEFAULT_RETRY: Retry
 
@@ -55,10 +58,11 @@ _SENT = "wechatpay_signing.sent"
 
 
 class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """Sends through the wrapped transports, signing again every request that was sent before.
+    """Sends through the pooled transports, signing again every request that was sent before.
 
     It reads each body before returning (the auth flow needs it anyway), so a connection that drops in the middle
-    of a body fails here, where the retry loop sees it, rather than later in httpx.
+    of a body fails here, where the retry loop sees it, rather than later in httpx. The pooled transports are made
+    from ``settings`` when first needed: a client that only ever calls synchronously never builds an aiohttp pool.
     """
 
     def __init__(
@@ -66,11 +70,26 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
         auth: WeChatPayAuth,
         transport: httpx.BaseTransport | None,
         async_transport: httpx.AsyncBaseTransport | None,
+        settings: TransportSettings,
     ) -> None:
         self._auth = auth
-        # httpx's own transports where none is given.
-        self._transport = transport or httpx.HTTPTransport()
-        self._async_transport = async_transport or httpx.AsyncHTTPTransport()
+        self._settings = settings
+        self._transport = transport
+        self._async_transport = async_transport
+        self._lock = threading.Lock()  # threads sharing a sync client make one pool between them
+
+    def _sync(self) -> httpx.BaseTransport:
+        if self._transport is None:
+            with self._lock:
+                if self._transport is None:
+                    self._transport = transports.sync_transport(self._settings)
+        return self._transport
+
+    def _async(self) -> httpx.AsyncBaseTransport:
+        # One event loop thread: nothing runs between the check and the assignment.
+        if self._async_transport is None:
+            self._async_transport = transports.async_transport(self._settings)
+        return self._async_transport
 
     def _prepare(self, request: httpx.Request) -> None:
         if request.extensions.get(_SENT):
@@ -79,21 +98,80 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self._prepare(request)
-        response = self._transport.handle_request(request)
+        response = self._sync().handle_request(request)
         response.read()
         return response
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self._prepare(request)
-        response = await self._async_transport.handle_async_request(request)
+        response = await self._async().handle_async_request(request)
         await response.aread()
         return response
 
     def close(self) -> None:
-        self._transport.close()
+        if self._transport is not None:
+            self._transport.close()
 
     async def aclose(self) -> None:
-        await self._async_transport.aclose()
+        if self._async_transport is not None:
+            await self._async_transport.aclose()
+
+
+class SigningTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """What ``httpx_args`` puts under a client: retries (when a policy is set) of requests signed afresh, over
+    pooled transports made from the client's settings.
+
+    The generated ``Client`` calls ``with_client_settings`` with its ``verify_ssl`` and the ``cert``, ``limits``,
+    ``proxy``, ``http2``… of its ``httpx_args``, so that they reach the connections; a plain httpx client gets the
+    defaults (``DEFAULT_LIMITS``, system CAs) unless ``httpx_args`` was given them.
+    """
+
+    def __init__(
+        self,
+        auth: WeChatPayAuth,
+        retry: Retry | None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+        settings: TransportSettings | None = None,
+    ) -> None:
+        self._auth, self._retry = auth, retry
+        self._given = (transport, async_transport)
+        inner = _FreshlySigned(auth, transport, async_transport, settings or TransportSettings())
+        self._outer: httpx.BaseTransport | httpx.AsyncBaseTransport
+        if retry is None:
+            self._outer = inner
+        else:
+            from httpx_retries import RetryTransport
+
+            self._outer = RetryTransport(transport=inner, retry=retry)
+
+    def with_client_settings(self, **settings: Any) -> SigningTransport:
+        """A new transport like this one whose pools use these settings (``TRANSPORT_SETTINGS`` names them)."""
+        transport, async_transport = self._given
+        return SigningTransport(
+            self._auth,
+            self._retry,
+            transport=transport,
+            async_transport=async_transport,
+            settings=TransportSettings(**settings),
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(self._outer, httpx.BaseTransport)  # noqa: S101 - both kinds are both
+        return self._outer.handle_request(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(self._outer, httpx.AsyncBaseTransport)  # noqa: S101 - both kinds are both
+        return await self._outer.handle_async_request(request)
+
+    def close(self) -> None:
+        assert isinstance(self._outer, httpx.BaseTransport)  # noqa: S101
+        self._outer.close()
+
+    async def aclose(self) -> None:
+        assert isinstance(self._outer, httpx.AsyncBaseTransport)  # noqa: S101
+        await self._outer.aclose()
 
 
 def retrying_transport(
@@ -102,15 +180,12 @@ def retrying_transport(
     *,
     transport: httpx.BaseTransport | None = None,
     async_transport: httpx.AsyncBaseTransport | None = None,
-) -> RetryTransport:
+) -> SigningTransport:
     """A transport for ``httpx.Client`` and ``httpx.AsyncClient`` that retries, signing each attempt afresh.
 
     ``retry`` is the policy, ``DEFAULT_RETRY`` unless given.
     """
-    from httpx_retries import RetryTransport
-
-    inner = _FreshlySigned(auth, transport, async_transport)
-    return RetryTransport(transport=inner, retry=retry or default_retry())
+    return SigningTransport(auth, retry or default_retry(), transport=transport, async_transport=async_transport)
 
 
 def httpx_args(
@@ -122,15 +197,11 @@ def httpx_args(
 ) -> dict[str, Any]:
     """Keyword arguments for an httpx client, or the generated ``Client(httpx_args=...)``: signing and retries.
 
-    ``retry`` is ``DEFAULT_RETRY`` unless given; ``retry=None`` sends each request once. ``transport`` and
-    ``async_transport`` replace httpx's defaults (for pool limits, a proxy, or a faster async transport).
+    ``retry`` is ``DEFAULT_RETRY`` unless given; ``retry=None`` sends each request once. The connections are pooled
+    by httpx for sync calls and by aiohttp for async ones, with the generated client's TLS, pool, proxy and HTTP/2
+    settings. ``transport`` and ``async_transport`` replace those pools with transports of your own.
     """
-    if retry is None:
-        args: dict[str, Any] = {"auth": auth}
-        # One object serves both clients: the generated Client passes the same httpx_args to each.
-        if transport is not None or async_transport is not None:
-            args["transport"] = _FreshlySigned(auth, transport, async_transport)
-        return args
-    policy = default_retry() if retry == "default" else retry
-    transport_ = retrying_transport(auth, policy, transport=transport, async_transport=async_transport)
-    return {"auth": auth, "transport": transport_}
+    policy = None if retry is None else default_retry() if retry == "default" else retry
+    # One object serves both clients: the generated Client passes the same httpx_args to each.
+    signing = SigningTransport(auth, policy, transport=transport, async_transport=async_transport)
+    return {"auth": auth, "transport": signing}

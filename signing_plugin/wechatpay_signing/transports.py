@@ -1,25 +1,143 @@
-"""The faster async transport, from the optional extra: ``pip install "wechatpay-offlineface[aiohttp]"``.
+"""The pooled transports under a signing client, made from that client's own settings.
 
-httpx's own async pool slows down with many requests in flight (encode/httpx#3215); httpx-aiohttp keeps httpx's
-API, and so the generated client and this package's auth, over aiohttp's connection pool.
+httpx applies ``verify``, ``cert``, ``limits``, ``proxy`` and ``http2`` only to transports it makes itself, never to
+one it is given; ``httpx_args`` gives it one (retries, fresh signatures), so the transports are made here, from the
+same settings. Sync calls go through httpx's pool. Async calls go through aiohttp's pool (httpx-aiohttp): httpx's
+own async pool opens a new connection for most calls past a few dozen in flight (encode/httpx#3215), which over
+TLS costs more than the call; measured in ``make bench``. HTTP/2, which aiohttp does not speak, uses httpx's.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import ssl
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from .errors import ConfigurationError
 
+CertTypes = str | tuple[str, str] | tuple[str, str, str]
+
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=5.0)
+"""httpx's connection cap, with every connection kept alive (httpx keeps 20): a sync client shared by 64 threads
+otherwise closes and reopens a TLS connection for most calls."""
+
+TRANSPORT_SETTINGS = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy")
+"""The httpx client arguments that configure its transports, and so are handed to ``TransportSettings``."""
+
+
+@dataclass(frozen=True)
+class TransportSettings:
+    """A client's TLS, pool, proxy and protocol settings, as httpx's client takes them."""
+
+    verify: ssl.SSLContext | str | bool = True
+    cert: CertTypes | None = None
+    trust_env: bool = True
+    http1: bool = True
+    http2: bool = False
+    limits: httpx.Limits = field(default_factory=lambda: DEFAULT_LIMITS)
+    proxy: httpx.Proxy | httpx.URL | str | None = None
+
+    @functools.cached_property
+    def ssl_context(self) -> ssl.SSLContext:
+        """One SSL context from ``verify`` and ``cert`` (made on first use: loading a CA bundle takes milliseconds).
+
+        ``verify`` may be a CA file or folder path, which httpx 0.28 deprecates and, with a ``cert``, mishandles.
+        """
+        return _ssl_context(self.verify, self.cert, self.trust_env)
+
+    def httpx_proxy(self) -> httpx.Proxy | None:
+        if self.proxy is None or isinstance(self.proxy, httpx.Proxy):
+            return self.proxy
+        return httpx.Proxy(self.proxy)
+
+
+def _ssl_context(verify: ssl.SSLContext | str | bool, cert: CertTypes | None, trust_env: bool) -> ssl.SSLContext:
+    try:
+        if isinstance(verify, ssl.SSLContext):
+            context = verify
+        elif isinstance(verify, str):
+            if os.path.isdir(verify):
+                context = ssl.create_default_context(capath=verify)
+            else:
+                context = ssl.create_default_context(cafile=verify)
+        elif isinstance(verify, bool):
+            context = httpx.create_ssl_context(verify=verify, trust_env=trust_env)
+        else:
+            raise ConfigurationError(
+                f"verify_ssl must be True, False, a CA file path or an ssl.SSLContext, not {type(verify).__name__}"
+            )
+    except (OSError, ssl.SSLError) as error:
+        raise ConfigurationError(f"verify_ssl: cannot load the CA certificates {verify!r}: {error}") from None
+    if cert:
+        chain = (cert,) if isinstance(cert, str) else cert
+        try:
+            context.load_cert_chain(*chain)
+        except (OSError, ssl.SSLError) as error:
+            # The message names the files, never their content.
+            raise ConfigurationError(f"cert: cannot load the client certificate {chain[0]!r}: {error}") from None
+    return context
+
+
+def sync_transport(settings: TransportSettings) -> httpx.BaseTransport:
+    """httpx's pooled transport, with every setting."""
+    return httpx.HTTPTransport(
+        verify=settings.ssl_context,
+        trust_env=settings.trust_env,
+        http1=settings.http1,
+        http2=settings.http2,
+        limits=settings.limits,
+        proxy=settings.httpx_proxy(),
+    )
+
+
+def async_transport(settings: TransportSettings) -> httpx.AsyncBaseTransport:
+    """aiohttp's pool for HTTP/1.1; httpx's own where HTTP/2 is asked for."""
+    if settings.http2:
+        return httpx.AsyncHTTPTransport(
+            verify=settings.ssl_context,
+            trust_env=settings.trust_env,
+            http1=settings.http1,
+            http2=True,
+            limits=settings.limits,
+            proxy=settings.httpx_proxy(),
+        )
+    return aiohttp_transport(verify=settings.ssl_context, limits=settings.limits, proxy=settings.httpx_proxy())
+
 
 def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
-    """An ``httpx_aiohttp.AiohttpTransport`` (kwargs go to it), for ``httpx_args(auth, async_transport=...)``."""
-    try:
-        from httpx_aiohttp import AiohttpTransport
-    except ImportError:
-        raise ConfigurationError(
-            'the aiohttp transport needs the extra: pip install "wechatpay-offlineface[aiohttp]"'
-        ) from None
-    transport: httpx.AsyncBaseTransport = AiohttpTransport(**kwargs)
-    return transport
+    """An ``httpx_aiohttp.AiohttpTransport`` (kwargs go to it). ``httpx_args`` uses one already for async calls."""
+    # Imported here: aiohttp takes longer to import than httpx, and sync-only users never need it.
+    from httpx_aiohttp import AiohttpTransport
+
+    class Transport(AiohttpTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            try:
+                return await super().handle_async_request(request)
+            except httpx.ConnectTimeout as error:
+                raise _without_false_timeout(error, request) from error.__cause__
+
+    return Transport(**kwargs)
+
+
+def _without_false_timeout(error: httpx.ConnectTimeout, request: httpx.Request) -> httpx.TransportError:
+    """httpx-aiohttp 0.2 reports every aiohttp connection error as a ConnectTimeout, a refused certificate too.
+
+    Name what happened instead: a caller (and the retry policy) treats a timeout, a refusal and a drop differently.
+    """
+    import aiohttp
+
+    cause = error.__cause__
+    message = str(error)
+    if isinstance(cause, aiohttp.ServerTimeoutError):
+        return error
+    if isinstance(cause, aiohttp.ClientConnectorError):
+        return httpx.ConnectError(message, request=request)
+    if isinstance(cause, aiohttp.ServerDisconnectedError):
+        return httpx.RemoteProtocolError(message, request=request)
+    if isinstance(cause, aiohttp.ClientConnectionError):
+        return httpx.ReadError(message, request=request)
+    return error
