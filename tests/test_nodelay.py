@@ -48,7 +48,9 @@ def test_httpx_sync_client_sends_with_nodelay(sandbox: SandboxServer, auth: WeCh
 
 
 async def test_httpx_async_client_sends_with_nodelay(sandbox: SandboxServer, auth: WeChatPayAuth) -> None:
-    async with httpx.AsyncClient(base_url=sandbox.url, **httpx_args(auth)) as client:
+    # httpx's own async pool: used for HTTP/2, or when given by hand (the default async pool is aiohttp's, below).
+    own_pool = httpx.AsyncHTTPTransport()
+    async with httpx.AsyncClient(base_url=sandbox.url, **httpx_args(auth, async_transport=own_pool)) as client:
         response = await client.get(COLLECTION)
         assert nodelay(response.extensions["network_stream"].get_extra_info("socket"))
 
