@@ -36,8 +36,7 @@ from measure import rss_mib, run_in_flight
 from wechatpay_offlineface import Client
 from wechatpay_offlineface.api.face_collections import get_face_collection
 from wechatpay_sandbox import credentials as sandbox_credentials
-from wechatpay_signing import aiohttp_transport, auth_from_env, httpx_args
-from wechatpay_signing.keys import load_public_key
+from wechatpay_signing import aiohttp_transport, auth_from_env, httpx_args, load_public_key
 
 ROOT = Path(__file__).resolve().parents[1]
 COLLECTION_ID = "FC2353ZJIHOJKHOIIOIJ"

@@ -14,8 +14,7 @@ from wechatpay_offlineface import Client
 from wechatpay_sandbox import SandboxConfig, SandboxServer
 from wechatpay_sandbox import credentials as sandbox_credentials
 from wechatpay_sandbox.signing import Merchant
-from wechatpay_signing import WeChatPayAuth, auth_from_env
-from wechatpay_signing.keys import load_certificate
+from wechatpay_signing import WeChatPayAuth, auth_from_env, load_certificate
 
 from .support import pem
 

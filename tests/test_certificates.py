@@ -124,7 +124,8 @@ async def test_a_service_with_only_the_apiv3_key_verifies_from_its_first_call(
         collection = await get_face_collection.asyncio("FC2353ZJIHOJKHOIIOIJ", client=client)
     assert collection.organization_id == "123"
     store = auth.verifier.certificates
-    assert store is not None and store.downloads == 1 and [c.serial for c in store.certificates] == serials(creds)
+    assert isinstance(store, PlatformCertificateStore)
+    assert store.downloads == 1 and [c.serial for c in store.certificates] == serials(creds)
 
 
 def test_rotation_to_the_new_certificate_is_picked_up_on_its_first_answer(
@@ -215,7 +216,7 @@ class UnknownSerial(httpx.BaseTransport):
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The store's clock, set forward by the test: clock[0] += seconds."""
     now = [time.time()]
-    monkeypatch.setattr("wechatpay_signing.certificates.time", types.SimpleNamespace(time=lambda: now[0]))
+    monkeypatch.setattr("wechatpay_signing.store.time", types.SimpleNamespace(time=lambda: now[0]))
     return now
 
 

@@ -22,8 +22,8 @@ from wechatpay_signing import (
     WeChatPayAuth,
     auth_from_env,
     certificate_serial,
+    load_certificate,
 )
-from wechatpay_signing.keys import load_certificate
 from wechatpayv3 import utils as wechatpayv3_utils
 
 from .conftest import OWN_MCHID, client_for

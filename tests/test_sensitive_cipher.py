@@ -22,6 +22,7 @@ from wechatpay_sandbox.sensitive import SensitiveFieldRefused, decrypt_field, de
 from wechatpay_signing import (
     ConfigurationError,
     MerchantSigner,
+    PlatformCertificateStore,
     ResponseVerifier,
     SensitiveFieldError,
     WeChatPayAuth,
@@ -189,12 +190,13 @@ def test_certificate_mode_downloads_and_encrypts_for_the_newest_platform_certifi
             apiv3_key=creds.apiv3_key,
             base_url=server.url,
         )
-        assert auth.verifier.certificates is not None
-        assert auth.verifier.certificates.downloads == 0
+        store = auth.verifier.certificates
+        assert isinstance(store, PlatformCertificateStore)
+        assert store.downloads == 0
         ciphertext = auth.encrypt("13800138000")  # the first use downloads the certificates
         newest = creds.platform_certificates[1]  # the other one expires in 5 days
         assert auth.encryption_serial == newest.serial
-        assert auth.verifier.certificates.downloads == 1
+        assert store.downloads == 1
     # The sandbox opens it with the key the serial names (cryptography primitives, not our cipher).
     assert decrypt_field(creds, auth.encryption_serial, ciphertext) == "13800138000"
     with pytest.raises(SensitiveFieldRefused, match="does not decrypt"):

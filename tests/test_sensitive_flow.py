@@ -26,6 +26,7 @@ from wechatpay_sandbox.signing import sign_response
 from wechatpay_signing import (
     ConfigurationError,
     MerchantSigner,
+    PlatformCertificateStore,
     ResponseVerifier,
     SensitiveFieldError,
     WeChatPayAuth,
@@ -266,7 +267,7 @@ async def test_certificate_mode_downloads_a_certificate_to_encrypt_for_in_a_work
             base_url=server.url,
         )
         store = auth.verifier.certificates
-        assert store is not None
+        assert isinstance(store, PlatformCertificateStore)
         threads: list[int] = []
         download = store.refresh
 

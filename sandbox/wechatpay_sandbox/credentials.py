@@ -13,11 +13,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from wechatpay_signing import certificate_serial, credentials, load_private_key
-from wechatpay_signing.keys import load_certificate
+from wechatpay_signing import certificate_serial, load_certificate, load_private_key, protocol
 
 MCHID = "1900000109"
-PUBLIC_KEY_ID = "PUB_KEY_ID_0119000001092024112500000000"
+PUBLIC_KEY_ID = protocol.PUBLIC_KEY_ID_PREFIX + "0119000001092024112500000000"
 
 
 @dataclass(frozen=True)
@@ -49,13 +48,13 @@ class SandboxCredentials:
     def env(self) -> dict[str, str]:
         """The WECHATPAY_* variables that point wechatpay_signing.auth_from_env at these credentials."""
         return {
-            credentials.ENV_MCHID: self.mchid,
-            credentials.ENV_SERIAL_NO: self.merchant_serial,
-            credentials.ENV_PRIVATE_KEY_PATH: str(self.folder / "apiclient_key.pem"),
-            "WECHATPAY_MERCHANT_CERT_PATH": str(self.folder / "apiclient_cert.pem"),
-            credentials.ENV_PUBLIC_KEY_ID: self.public_key_id,
-            credentials.ENV_PUBLIC_KEY_PATH: str(self.folder / "pub_key.pem"),
-            "WECHATPAY_APIV3_KEY_PATH": str(self.folder / "apiv3_key.txt"),
+            protocol.ENV_MCHID: self.mchid,
+            protocol.ENV_SERIAL_NO: self.merchant_serial,
+            protocol.ENV_PRIVATE_KEY_PATH: str(self.folder / "apiclient_key.pem"),
+            protocol.ENV_MERCHANT_CERT_PATH: str(self.folder / "apiclient_cert.pem"),
+            protocol.ENV_PUBLIC_KEY_ID: self.public_key_id,
+            protocol.ENV_PUBLIC_KEY_PATH: str(self.folder / "pub_key.pem"),
+            protocol.ENV_APIV3_KEY_PATH: str(self.folder / "apiv3_key.txt"),
         }
 
 

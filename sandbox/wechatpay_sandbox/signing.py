@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -11,12 +12,11 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from wechatpay_signing import certificate_serial, load_public_key, request_message, response_message
-from wechatpay_signing.signer import new_nonce
+from wechatpay_signing import certificate_serial, load_public_key, protocol, request_message, response_message
 
-_AUTHORIZATION = re.compile(r'WECHATPAY2-SHA256-RSA2048 ((?:\w+="[^"]*",?)+)')
+_AUTHORIZATION = re.compile(re.escape(protocol.SCHEME) + r' ((?:\w+="[^"]*",?)+)')
 _FIELDS = ("mchid", "nonce_str", "signature", "timestamp", "serial_no")
-MAX_SKEW = 300
+MAX_SKEW = protocol.MAX_SKEW_SECONDS
 
 
 class SignError(Exception):
@@ -45,11 +45,11 @@ def check_request(
     """The merchant whose valid signature the request carries, or SignError saying what is wrong."""
     match = _AUTHORIZATION.fullmatch(authorization or "")
     if match is None:
-        raise SignError("Authorization must be WECHATPAY2-SHA256-RSA2048 followed by its fields")
+        raise SignError(f"{protocol.AUTHORIZATION} must be {protocol.SCHEME} followed by its fields")
     fields = dict(re.findall(r'(\w+)="([^"]*)"', match.group(1)))
     missing = [name for name in _FIELDS if not fields.get(name)]
     if missing:
-        raise SignError(f"Authorization lacks {', '.join(missing)}")
+        raise SignError(f"{protocol.AUTHORIZATION} lacks {', '.join(missing)}")
     merchant = merchants.get(fields["mchid"])
     if merchant is None:
         raise SignError(f"unknown mchid {fields['mchid']}")
@@ -67,12 +67,12 @@ def check_request(
 
 def sign_response(private_key: rsa.RSAPrivateKey, serial: str, body: bytes, *, timestamp: int) -> dict[str, str]:
     """The Wechatpay-* headers of a signed answer."""
-    nonce = new_nonce()
+    nonce = secrets.token_hex(16)
     signature = private_key.sign(response_message(str(timestamp), nonce, body), padding.PKCS1v15(), hashes.SHA256())
     return {
-        "Wechatpay-Timestamp": str(timestamp),
-        "Wechatpay-Nonce": nonce,
-        "Wechatpay-Signature": base64.b64encode(signature).decode(),
-        "Wechatpay-Serial": serial,
-        "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
+        protocol.WECHATPAY_TIMESTAMP: str(timestamp),
+        protocol.WECHATPAY_NONCE: nonce,
+        protocol.WECHATPAY_SIGNATURE: base64.b64encode(signature).decode(),
+        protocol.WECHATPAY_SERIAL: serial,
+        protocol.WECHATPAY_SIGNATURE_TYPE: protocol.SCHEME,
     }

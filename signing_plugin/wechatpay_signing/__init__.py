@@ -1,7 +1,13 @@
-"""WeChat Pay APIv3 request signing and response verification for httpx, for any APIv3 endpoint."""
+"""WeChat Pay APIv3 request signing and response verification for httpx, for any APIv3 endpoint.
 
-from typing import TYPE_CHECKING, Any
+The public surface is ``__all__`` below (tests/test_exported_members.py pins it): every other module and name in
+this package is internal and may change. ``protocol`` holds WeChat Pay's header names, limits, hosts and the
+environment variables read.
+"""
 
+import typing
+
+from . import protocol
 from ._version import __version__
 from .auth import USER_AGENT, WeChatPayAuth
 from .base_url import check_base_url
@@ -16,39 +22,37 @@ from .errors import (
     SignatureVerificationError,
     WeChatPayError,
 )
-from .keys import certificate_serial, load_private_key, load_public_key
+from .keys import certificate_serial, load_certificate, load_private_key, load_public_key
 from .notifications import Notification, parse_notification
 from .retry import RETRY_STATUSES, default_retry, httpx_args, retrying_transport
 from .signer import MerchantSigner, request_message
 from .transports import aiohttp_transport
-from .verifier import ResponseVerifier, response_message
+from .verifier import CertificateGetter, ResponseVerifier, response_message
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from httpx_retries import Retry
 
-    from .certificates import (
-        CertificateDecryptionError,
-        CertificateError,
-        PlatformCertificate,
-        PlatformCertificateStore,
-    )
+    from .downloader import CertificateDecryptionError, CertificateError, PlatformCertificate
+    from .store import PlatformCertificateStore
 
     DEFAULT_RETRY: Retry
 
-_CERTIFICATE_NAMES = {
-    "CertificateDecryptionError",
-    "CertificateError",
-    "PlatformCertificate",
-    "PlatformCertificateStore",
+# Certificate mode's names, by the module that holds each: they load on first use, so that importing this package
+# stays cheap for merchants in public-key mode (PEP 562).
+_LAZY = {
+    "CertificateDecryptionError": "downloader",
+    "CertificateError": "downloader",
+    "PlatformCertificate": "downloader",
+    "PlatformCertificateStore": "store",
 }
 
 
-def __getattr__(name: str) -> Any:
-    # Certificate mode's names load on first use, so that importing this package stays cheap (PEP 562).
-    if name in _CERTIFICATE_NAMES:
-        from . import certificates
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is not None:
+        import importlib
 
-        return getattr(certificates, name)
+        return getattr(importlib.import_module(f".{module}", __name__), name)
     if name == "DEFAULT_RETRY":
         return default_retry()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -61,6 +65,7 @@ __all__ = [
     "AnswerError",
     "CertificateDecryptionError",
     "CertificateError",
+    "CertificateGetter",
     "ClockSkewError",
     "ConfigurationError",
     "MerchantSigner",
@@ -81,9 +86,11 @@ __all__ = [
     "check_base_url",
     "default_retry",
     "httpx_args",
+    "load_certificate",
     "load_private_key",
     "load_public_key",
     "parse_notification",
+    "protocol",
     "read_env_file",
     "request_message",
     "response_message",

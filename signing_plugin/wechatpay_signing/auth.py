@@ -6,6 +6,7 @@ import functools
 import sys
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
+from typing import Protocol, runtime_checkable
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -16,14 +17,28 @@ from .clock import date_header_skew, describe_skew
 from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError
 from .logs import logger, redact_httpcore_traces
 from .notifications import Headers, Notification, apiv3_cipher, parse_with_cipher
+from .protocol import AUTHORIZATION, REQUEST_ID, WECHATPAY_SERIAL
 from .sensitive import ENCRYPTED, encrypt_fields, sensitive_paths
 from .signer import MerchantSigner
 from .tracebacks import without_locals
-from .verifier import ResponseVerifier
+from .verifier import CertificateGetter, ResponseVerifier
 
 _PYTHON = "{}.{}.{}".format(*sys.version_info[:3])
 USER_AGENT = f"wechatpay-signing/{__version__} httpx/{httpx.__version__} Python/{_PYTHON}"
 _HTTPX_DEFAULT_USER_AGENT = f"python-httpx/{httpx.__version__}"
+
+
+@runtime_checkable
+class RefreshingCertificates(CertificateGetter, Protocol):
+    """A CertificateGetter that also downloads, as PlatformCertificateStore does: the auth refreshes it when due."""
+
+    @property
+    def generation(self) -> int: ...
+
+    def should_refresh(self, serial: str | None) -> bool: ...
+
+    def refresh(self, *, seen_generation: int | None = None) -> bool: ...
+
 
 # Logs name the method, target, serial and Request-ID; never a key, a signature or an Authorization value.
 redact_httpcore_traces()
@@ -94,11 +109,12 @@ class WeChatPayAuth(httpx.Auth):
     def _encryption_key(self) -> tuple[str, rsa.RSAPublicKey]:
         found = self.verifier.encryption_key()
         store = self.verifier.certificates
-        if found is None and store is not None:
+        if found is None and isinstance(store, RefreshingCertificates):
             store.refresh()  # certificate mode before the first download, or after every certificate expired
             found = self.verifier.encryption_key()
         if found is None:
-            failed = f" (last certificate download failed: {store.last_error})" if store and store.last_error else ""
+            last_error = getattr(store, "last_error", None)
+            failed = f" (last certificate download failed: {last_error})" if last_error else ""
             raise ConfigurationError(
                 "no WeChat Pay key to encrypt sensitive fields for: configure the WeChat Pay public key"
                 f" (PUB_KEY_ID_… and pub_key.pem) or a platform certificate valid now{failed}"
@@ -108,7 +124,9 @@ class WeChatPayAuth(httpx.Auth):
     def _encryption_refresh_due(self, request: httpx.Request) -> Callable[[], bool] | None:
         """The store's refresh, when the request has sensitive fields and no key to encrypt them is held yet."""
         store = self.verifier.certificates
-        if store is None or not sensitive_paths(request.extensions) or self.verifier.encryption_key() is not None:
+        if not isinstance(store, RefreshingCertificates):
+            return None
+        if not sensitive_paths(request.extensions) or self.verifier.encryption_key() is not None:
             return None
         return store.refresh
 
@@ -130,7 +148,7 @@ class WeChatPayAuth(httpx.Auth):
         headers = request.headers.copy()
         headers.pop("Transfer-Encoding", None)
         headers["Content-Length"] = str(len(body))
-        headers["Wechatpay-Serial"] = key()[0]
+        headers[WECHATPAY_SERIAL] = key()[0]
         extensions = {**request.extensions, ENCRYPTED: True}
         logger.debug("encrypted sensitive fields of %s %s for %s", request.method, request.url.path, key()[0])
         return httpx.Request(request.method, request.url, headers=headers, content=body, extensions=extensions)
@@ -140,14 +158,14 @@ class WeChatPayAuth(httpx.Auth):
         headers = request.headers
         target = request.url.raw_path.decode("ascii")
         # Sign what goes on the wire: the encoded target and the exact body bytes.
-        headers["Authorization"] = self.signer.authorization(request.method, target, request.content)
+        headers[AUTHORIZATION] = self.signer.authorization(request.method, target, request.content)
         if headers.get("Accept", "*/*") == "*/*":
             headers["Accept"] = "application/json"
         if headers.get("User-Agent", _HTTPX_DEFAULT_USER_AGENT) == _HTTPX_DEFAULT_USER_AGENT:
             headers["User-Agent"] = USER_AGENT
         public_key_id = self.verifier.public_key_id
-        if public_key_id is not None and "Wechatpay-Serial" not in headers:
-            headers["Wechatpay-Serial"] = public_key_id
+        if public_key_id is not None and WECHATPAY_SERIAL not in headers:
+            headers[WECHATPAY_SERIAL] = public_key_id
         logger.debug("signed %s %s as merchant %s", request.method, target, self.signer.mchid)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
@@ -191,16 +209,16 @@ class WeChatPayAuth(httpx.Auth):
     def _certificate_refresh_due(self, response: httpx.Response) -> Callable[[], bool] | None:
         """The store's refresh, when a 2xx answer finds it due or names a serial it does not hold; else None."""
         store = self.verifier.certificates
-        if store is None or not response.is_success:
+        if store is None or not response.is_success or not isinstance(store, RefreshingCertificates):
             return None
         seen = store.generation  # read first: a refresh that lands meanwhile makes this one a no-op
-        if not store.should_refresh(response.headers.get("Wechatpay-Serial")):
+        if not store.should_refresh(response.headers.get(WECHATPAY_SERIAL)):
             return None
         return functools.partial(store.refresh, seen_generation=seen)
 
     def check(self, response: httpx.Response) -> None:
         """Verify a 2xx answer (SignatureVerificationError, ClockSkewError); name a skewed clock behind a 401."""
-        request_id = response.headers.get("Request-ID")
+        request_id = response.headers.get(REQUEST_ID)
         if response.is_success:
             try:
                 self.verifier.verify(response.headers, response.content)
@@ -221,6 +239,6 @@ class WeChatPayAuth(httpx.Auth):
                 f" header ({skew:+.0f} s). Requests are signed with the local time and accepted only within"
                 f" {self.verifier.max_skew} s of it: fix the clock (NTP)",
                 skew=skew,
-                request_id=response.headers.get("Request-ID"),
+                request_id=response.headers.get(REQUEST_ID),
                 status_code=response.status_code,
             )

@@ -1,11 +1,14 @@
-"""RSA-OAEP, the cipher of WeChat Pay APIv3's sensitive fields (names, phone and card numbers, ID numbers).
+"""WeChat Pay APIv3's ciphers: RSA-OAEP for sensitive fields, AEAD_AES_256_GCM for what is sealed under the APIv3 key.
 
-A request field is encrypted for WeChat Pay (its public key, or a platform certificate) and an answer field for
-the merchant (its API key): RSA-OAEP with SHA-1 and MGF1-SHA-1, no label, the ciphertext in base64 (PROTOCOL §3).
-OAEP is randomised, so the same plaintext gives a new ciphertext every time.
+RSA-OAEP: a request field is encrypted for WeChat Pay (its public key, or a platform certificate) and an answer field
+for the merchant (its API key): RSA-OAEP with SHA-1 and MGF1-SHA-1, no label, the ciphertext in base64
+(PROTOCOL §3). OAEP is randomised, so the same plaintext gives a new ciphertext every time.
 
 Plaintexts and ciphertexts never reach a message, a log or a traceback: functions that hold them are wrapped in
 ``without_locals``, and no error here is raised while handling one that holds them (``UnicodeError.object``).
+
+AEAD_AES_256_GCM: platform certificates in the /v3/certificates download come as base64 of the AES-256-GCM
+ciphertext followed by its 16-byte tag, with a nonce and associated data in clear (PROTOCOL §3).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import binascii
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from .errors import SensitiveFieldError
+from .errors import ConfigurationError, SensitiveFieldError
+from .protocol import APIV3_KEY_BYTES
 from .tracebacks import without_locals
 
 # SHA-1 is what WeChat Pay specifies here; OAEP only needs it as a mask function, where it is not broken.
@@ -80,3 +84,17 @@ def rsa_oaep_decrypt(key: rsa.RSAPrivateKey, ciphertext: str) -> str:
     if text is None:
         raise SensitiveFieldError("the decrypted field is not UTF-8 text")
     return text
+
+
+def decrypt_aes_256_gcm(apiv3_key: bytes, nonce: str, ciphertext: str, associated_data: str = "") -> bytes:
+    """The plaintext of one AEAD_AES_256_GCM ``ciphertext`` (base64 of ciphertext and tag) sealed under the key.
+
+    Raises ``cryptography.exceptions.InvalidTag`` when the key is not the one that sealed it or anything was
+    changed, and ``ValueError`` when ``ciphertext`` is not base64.
+    """
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # certificate mode only
+
+    if len(apiv3_key) != APIV3_KEY_BYTES:
+        raise ConfigurationError(f"the APIv3 key must be {APIV3_KEY_BYTES} bytes, not {len(apiv3_key)}")
+    sealed = base64.b64decode(ciphertext, validate=True)
+    return AESGCM(apiv3_key).decrypt(nonce.encode(), sealed, associated_data.encode())

@@ -17,21 +17,8 @@ from . import doctor
 from ._version import __version__
 from .auth import WeChatPayAuth
 from .base_url import check_base_url
-from .certificates import CertificateError, PlatformCertificateStore
-from .credentials import (
-    DEFAULT_BASE_URL,
-    ENV_APIV3_KEY,
-    ENV_APIV3_KEY_PATH,
-    ENV_BASE_URL,
-    ENV_MCHID,
-    ENV_PLATFORM_CERTIFICATE_PATHS,
-    ENV_PRIVATE_KEY_PATH,
-    ENV_PUBLIC_KEY_ID,
-    ENV_PUBLIC_KEY_PATH,
-    ENV_SERIAL_NO,
-    auth_from_files,
-    read_apiv3_key,
-)
+from .credentials import auth_from_files, read_apiv3_key
+from .downloader import CertificateError
 from .env_file import read_env_file
 from .errors import (
     AnswerError,
@@ -42,11 +29,25 @@ from .errors import (
     WeChatPayError,
 )
 from .keys import read_pem
+from .protocol import (
+    DEFAULT_BASE_URL,
+    ENV_APIV3_KEY,
+    ENV_APIV3_KEY_PATH,
+    ENV_BASE_URL,
+    ENV_FILE,
+    ENV_MCHID,
+    ENV_MERCHANT_CERT_PATH,
+    ENV_PLATFORM_CERTIFICATE_PATHS,
+    ENV_PRIVATE_KEY_PATH,
+    ENV_PUBLIC_KEY_ID,
+    ENV_PUBLIC_KEY_PATH,
+    ENV_SERIAL_NO,
+)
 from .retry import httpx_args
 from .signer import MerchantSigner, new_nonce, request_message
+from .store import PlatformCertificateStore
 from .text import escape_controls, shown
 
-ENV_FILE = "WECHATPAY_ENV_FILE"
 EXIT_OK, EXIT_API_ERROR, EXIT_USAGE, EXIT_UNVERIFIED, EXIT_NETWORK, EXIT_CLOCK = 0, 1, 2, 3, 4, 5
 EXIT_CODES = """exit status:
   0  success (doctor: every check passed)
@@ -64,7 +65,7 @@ _SETTINGS = [
     ("--mchid", ENV_MCHID, "merchant ID"),
     ("--serial-no", ENV_SERIAL_NO, "merchant API certificate serial"),
     ("--private-key", ENV_PRIVATE_KEY_PATH, "merchant private key file (apiclient_key.pem)"),
-    ("--merchant-cert", "WECHATPAY_MERCHANT_CERT_PATH", "merchant certificate file (apiclient_cert.pem), for doctor"),
+    ("--merchant-cert", ENV_MERCHANT_CERT_PATH, "merchant certificate file (apiclient_cert.pem), for doctor"),
     ("--public-key-id", ENV_PUBLIC_KEY_ID, "WeChat Pay public key ID (PUB_KEY_ID_...)"),
     ("--public-key", ENV_PUBLIC_KEY_PATH, "WeChat Pay public key file (pub_key.pem)"),
     (
@@ -248,7 +249,7 @@ def run_notification(args: argparse.Namespace) -> int:
     body = read_pem(args.body_file, "notification body")
     auth = _auth(args)
     store = auth.verifier.certificates
-    if store is not None:  # certificate mode: the certificates first, as parsing itself does no I/O
+    if isinstance(store, PlatformCertificateStore):  # certificate mode: the certificates first; parsing does no I/O
         store.refresh_or_raise()
     notification = auth.parse_notification(headers, body, now=args.now)
     shown = {

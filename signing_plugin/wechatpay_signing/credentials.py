@@ -11,23 +11,23 @@ from .base_url import check_base_url
 from .env_file import read_env_file
 from .errors import ConfigurationError
 from .keys import PublicKeyInput, certificate_serial, load_certificate, read_pem, read_text
+from .protocol import (
+    DEFAULT_BASE_URL,
+    ENV_APIV3_KEY,
+    ENV_APIV3_KEY_PATH,
+    ENV_BASE_URL,
+    ENV_CERTIFICATE_CACHE_DIR,
+    ENV_MCHID,
+    ENV_PLATFORM_CERTIFICATE_PATHS,
+    ENV_PRIVATE_KEY_PATH,
+    ENV_PUBLIC_KEY_ID,
+    ENV_PUBLIC_KEY_PATH,
+    ENV_SERIAL_NO,
+    PUBLIC_KEY_ID_PREFIX,
+)
 from .signer import MerchantSigner
 from .tracebacks import without_locals
-from .verifier import PUBLIC_KEY_ID_PREFIX, ResponseVerifier
-
-# The variables auth_from_env reads; the README lists them too.
-ENV_MCHID = "WECHATPAY_MCHID"
-ENV_SERIAL_NO = "WECHATPAY_MERCHANT_SERIAL_NO"
-ENV_PRIVATE_KEY_PATH = "WECHATPAY_PRIVATE_KEY_PATH"
-ENV_PUBLIC_KEY_ID = "WECHATPAY_PUBLIC_KEY_ID"
-ENV_PUBLIC_KEY_PATH = "WECHATPAY_PUBLIC_KEY_PATH"
-ENV_PLATFORM_CERTIFICATE_PATHS = "WECHATPAY_PLATFORM_CERTIFICATE_PATHS"
-# Downloading platform certificates: the APIv3 key (in the variable, or a file), where to keep them, which host.
-ENV_APIV3_KEY = "WECHATPAY_APIV3_KEY"
-ENV_APIV3_KEY_PATH = "WECHATPAY_APIV3_KEY_PATH"
-ENV_CERTIFICATE_CACHE_DIR = "WECHATPAY_CERTIFICATE_CACHE_DIR"
-ENV_BASE_URL = "WECHATPAY_BASE_URL"
-DEFAULT_BASE_URL = "https://api.mch.weixin.qq.com"
+from .verifier import ResponseVerifier
 
 
 @without_locals  # the APIv3 key, and the signer's key
@@ -68,7 +68,7 @@ def auth_from_files(
     # merchant without the WeChat Pay public key: with it, WeChat Pay signs with that key and has no certificates.
     if apiv3_key is not None and public_key_id is None:
         # Imported here: merchants in public-key mode never load the certificate machinery (AES-GCM, X.509).
-        from .certificates import PlatformCertificateStore
+        from .store import PlatformCertificateStore
 
         store = PlatformCertificateStore(
             signer, apiv3_key, base_url=base_url or DEFAULT_BASE_URL, cache_dir=certificate_cache_dir

@@ -16,6 +16,8 @@ from .auth import WeChatPayAuth
 from .clock import date_header_skew, describe_skew
 from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError
 from .keys import certificate_serial, load_certificate, load_private_key, load_public_key, read_pem
+from .protocol import PUBLIC_KEY_ID_PREFIX
+from .store import PlatformCertificateStore
 from .text import shown
 
 # A clock this far off still works (WeChat Pay allows 5 minutes) but is worth a warning line.
@@ -84,7 +86,7 @@ def local_findings(
                 verb = "is the merchant certificate's serial" if same else f"is NOT the certificate's ({serial})"
                 findings.append(check(same, f"serial {serial_no} {verb}"))
     if public_key_id:
-        good = re.fullmatch(r"PUB_KEY_ID_\d{28}", public_key_id) is not None
+        good = re.fullmatch(re.escape(PUBLIC_KEY_ID_PREFIX) + r"\d{28}", public_key_id) is not None
         verb = "looks right" if good else "should be PUB_KEY_ID_ and 28 digits"
         findings.append(check(good, f"public key ID {public_key_id} {verb}"))
     if public_key_path:
@@ -114,7 +116,7 @@ def call_findings(make_auth: Callable[[], WeChatPayAuth], base_url: str, path: s
         return [fail(f"signed {where}: no answer ({type(error).__name__}: {shown(error)})")]
     finally:
         store = auth.verifier.certificates
-        if store is not None:
+        if isinstance(store, PlatformCertificateStore):
             store.close()
     return [_accepted(where, response), _verified(auth, response), _clock(response)]
 

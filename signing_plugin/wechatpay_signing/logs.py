@@ -15,10 +15,13 @@ from __future__ import annotations
 import logging
 import re
 
+from .protocol import AUTHORIZATION, WECHATPAY_SIGNATURE
+
 logger = logging.getLogger("wechatpay_signing")
 logger.addHandler(logging.NullHandler())  # a library stays quiet until the application configures logging
 
-_SIGNATURE_HEADER = re.compile(r"\(b'(wechatpay-signature|authorization)', b'[^']*'\)", re.IGNORECASE)
+_SECRET_HEADERS = "|".join(re.escape(name) for name in (WECHATPAY_SIGNATURE, AUTHORIZATION))
+_SIGNATURE_HEADER = re.compile(rf"\(b'({_SECRET_HEADERS})', b'[^']*'\)", re.IGNORECASE)
 _TRACE_LOGGERS = (
     "httpcore.http11",
     "httpcore.http2",

@@ -13,9 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from .cipher import rsa_oaep_decrypt
 from .errors import ConfigurationError
 from .keys import PrivateKeyInput, load_private_key
+from .protocol import PUBLIC_KEY_ID_PREFIX, SCHEME
 from .tracebacks import without_locals
-
-SCHEME = "WECHATPAY2-SHA256-RSA2048"
 
 # Values that go between the quotes of the Authorization header: a quote, comma or space would break it.
 _HEADER_SAFE = re.compile(r"[0-9A-Za-z_\-.]+")
@@ -48,7 +47,7 @@ class MerchantSigner:
         if not _HEADER_SAFE.fullmatch(mchid):
             raise ConfigurationError(f"mchid must be the merchant ID, e.g. 1900000109, not {mchid!r}")
         if not _HEX.fullmatch(serial_no):
-            hint = " (that is a WeChat Pay public key ID)" if serial_no.startswith("PUB_KEY_ID_") else ""
+            hint = " (that is a WeChat Pay public key ID)" if serial_no.startswith(PUBLIC_KEY_ID_PREFIX) else ""
             raise ConfigurationError(
                 f"serial_no must be the hex serial of the merchant API certificate, not {serial_no!r}{hint}"
             )

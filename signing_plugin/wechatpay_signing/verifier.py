@@ -6,7 +6,7 @@ import base64
 import binascii
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -15,18 +15,32 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from .clock import describe_skew
 from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError
 from .keys import PublicKeyInput, certificate_of, certificate_serial, load_public_key
-from .signer import SCHEME
+from .protocol import (
+    MAX_SKEW_SECONDS,
+    PROBE_SIGNATURE_PREFIX,
+    PUBLIC_KEY_ID_PREFIX,
+    REQUEST_ID,
+    SCHEME,
+    SIGNED_ANSWER_HEADERS,
+    WECHATPAY_NONCE,
+    WECHATPAY_SERIAL,
+    WECHATPAY_SIGNATURE,
+    WECHATPAY_SIGNATURE_TYPE,
+    WECHATPAY_TIMESTAMP,
+)
 from .text import shown
 
 if TYPE_CHECKING:
     from cryptography import x509
 
-    from .certificates import PlatformCertificateStore
+# Headers are looked up by their lower-case names.
+_SERIAL, _SIGNATURE, _SIGNATURE_TYPE = (
+    WECHATPAY_SERIAL.lower(),
+    WECHATPAY_SIGNATURE.lower(),
+    WECHATPAY_SIGNATURE_TYPE.lower(),
+)
+_TIMESTAMP, _NONCE, _REQUEST_ID = WECHATPAY_TIMESTAMP.lower(), WECHATPAY_NONCE.lower(), REQUEST_ID.lower()
 
-PUBLIC_KEY_ID_PREFIX = "PUB_KEY_ID_"
-# WeChat Pay sends probe responses signed with this prefix to check that merchants really verify.
-_PROBE_PREFIX = "WECHATPAY/SIGNTEST/"
-_REQUIRED_HEADERS = ("Wechatpay-Timestamp", "Wechatpay-Nonce", "Wechatpay-Signature", "Wechatpay-Serial")
 # A Unix time in seconds has 10 digits until the year 2286; a longer one is not a time (and overflows a float).
 _MAX_TIMESTAMP_DIGITS = 12
 
@@ -38,11 +52,30 @@ def control_character_in(headers: Mapping[str, str]) -> str | None:
     same bytes. No genuine value holds a control character, so one is refused before any message is built.
     """
     by_name = {name.lower(): value for name, value in headers.items()}
-    for name in _REQUIRED_HEADERS:
+    for name in SIGNED_ANSWER_HEADERS:
         value = by_name.get(name.lower(), "")
         if any(ord(character) < 0x20 or ord(character) == 0x7F for character in value):
             return name
     return None
+
+
+class CertificateGetter(Protocol):
+    """Where the verifier finds platform certificates it was not given, as wechatpay-go's CertificateGetter.
+
+    ``PlatformCertificateStore`` is one (it downloads and refreshes them); the verifier needs nothing else of it.
+    """
+
+    def get(self, serial: str) -> rsa.RSAPublicKey | None:
+        """The key of the valid certificate with this serial (any case), or None."""
+        ...
+
+    def all(self) -> Mapping[str, rsa.RSAPublicKey]:
+        """Every certificate's key, by serial."""
+        ...
+
+    def newest(self) -> str | None:
+        """The serial of the certificate that expires last, or None when there is none."""
+        ...
 
 
 def response_message(timestamp: str, nonce: str, body: bytes) -> bytes:
@@ -65,7 +98,8 @@ class ResponseVerifier:
 
     ``public_keys`` maps a serial to its key: a platform certificate's hex serial to the certificate, and a
     ``PUB_KEY_ID_…`` ID to the WeChat Pay public key. Both kinds may be in one map while a merchant migrates.
-    ``certificates``, a store that downloads platform certificates, is asked for serials the map does not hold.
+    ``certificates``, a store that downloads platform certificates (any ``CertificateGetter``), is asked for serials
+    the map does not hold.
     """
 
     __slots__ = ("_certificates", "_keys", "_public_key_id", "certificates", "max_skew")
@@ -74,8 +108,8 @@ class ResponseVerifier:
         self,
         public_keys: Mapping[str, PublicKeyInput],
         *,
-        max_skew: int = 300,
-        certificates: PlatformCertificateStore | None = None,
+        max_skew: int = MAX_SKEW_SECONDS,
+        certificates: CertificateGetter | None = None,
     ) -> None:
         if not public_keys and certificates is None:
             raise ConfigurationError(
@@ -110,20 +144,24 @@ class ResponseVerifier:
         """The serial and key that sensitive request fields are encrypted for, or None when there is none.
 
         The WeChat Pay public key when one is configured (the first ``PUB_KEY_ID_…`` in sorted order); else the
-        newest platform certificate valid now, configured or downloaded: the latest expiry wins, then the latest
-        start, then the larger serial. A bare public key filed under a certificate serial only verifies answers.
+        newest downloaded platform certificate (``certificates.newest()``, valid now), which is what WeChat Pay
+        lists at present; else the newest configured platform certificate valid now: the latest expiry wins, then
+        the latest start, then the larger serial. A bare public key filed under a certificate serial only verifies
+        answers.
         """
         if self._public_key_id is not None:
             return self._public_key_id, self._keys[self._public_key_id]
+        if self.certificates is not None:
+            serial = self.certificates.newest()
+            key = self.certificates.get(serial) if serial is not None else None
+            if serial is not None and key is not None:
+                return serial, key
         when = time.time() if now is None else now
         candidates = [
             (certificate.not_valid_after_utc, certificate.not_valid_before_utc, serial, self._keys[serial])
             for serial, certificate in self._certificates.items()
             if certificate.not_valid_before_utc.timestamp() <= when <= certificate.not_valid_after_utc.timestamp()
         ]
-        if self.certificates is not None:
-            held = self.certificates.certificates
-            candidates += [(c.not_after, c.not_before, c.serial, c.public_key) for c in held if c.valid_at(when)]
         if not candidates:
             return None
         _, _, serial, key = max(candidates, key=lambda candidate: candidate[:3])
@@ -133,37 +171,38 @@ class ResponseVerifier:
         known = f"configured: {', '.join(sorted(self._keys)) or 'none'}"
         store = self.certificates
         if store is not None:
-            known += f"; downloaded certificates: {', '.join(c.serial for c in store.certificates) or 'none'}"
-            if store.last_error:
-                known += f" (last refresh failed: {shown(store.last_error)})"
+            known += f"; downloaded certificates: {', '.join(store.all()) or 'none'}"
+            last_error = getattr(store, "last_error", None)  # a store that downloads says why its last one failed
+            if last_error:
+                known += f" (last refresh failed: {shown(str(last_error))})"
         return known
 
     def verify(self, headers: Mapping[str, str], body: bytes, *, now: float | None = None) -> None:
         """Return if the response is genuine and fresh; raise SignatureVerificationError (ClockSkewError: stale)."""
         by_name = {name.lower(): value for name, value in headers.items()}
-        serial = by_name.get("wechatpay-serial", "")
-        request_id = by_name.get("request-id")
+        serial = by_name.get(_SERIAL, "")
+        request_id = by_name.get(_REQUEST_ID)
 
         def reject(reason: str) -> SignatureVerificationError:
             return SignatureVerificationError(reason, serial=serial or None, request_id=request_id)
 
-        missing = [name for name in _REQUIRED_HEADERS if not by_name.get(name.lower())]
+        missing = [name for name in SIGNED_ANSWER_HEADERS if not by_name.get(name.lower())]
         if missing:
             raise reject(f"missing header {', '.join(missing)}")
         unsafe = control_character_in(by_name)
         if unsafe is not None:
             raise SignatureVerificationError(f"{unsafe} holds a control character", request_id=request_id)
-        signature_type = by_name.get("wechatpay-signature-type", SCHEME)
+        signature_type = by_name.get(_SIGNATURE_TYPE, SCHEME)
         if signature_type != SCHEME:
-            raise reject(f"unsupported Wechatpay-Signature-Type {signature_type[:40]!r}, expected {SCHEME}")
+            raise reject(f"unsupported {WECHATPAY_SIGNATURE_TYPE} {signature_type[:40]!r}, expected {SCHEME}")
 
-        timestamp = by_name["wechatpay-timestamp"]
+        timestamp = by_name[_TIMESTAMP]
         if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > _MAX_TIMESTAMP_DIGITS:
-            raise reject("Wechatpay-Timestamp is not a Unix time in seconds")
+            raise reject(f"{WECHATPAY_TIMESTAMP} is not a Unix time in seconds")
         skew = int(timestamp) - (time.time() if now is None else now)
         if abs(skew) > self.max_skew:
             raise ClockSkewError(
-                f"the local clock is {describe_skew(skew)} this response's Wechatpay-Timestamp ({skew:+.0f} s; at"
+                f"the local clock is {describe_skew(skew)} this response's {WECHATPAY_TIMESTAMP} ({skew:+.0f} s; at"
                 f" most {self.max_skew} s allowed). Fix the clock (NTP), unless the response is a replay",
                 skew=skew,
                 request_id=request_id,
@@ -171,18 +210,18 @@ class ResponseVerifier:
 
         key = self._keys.get(serial.upper())
         if key is None and self.certificates is not None:
-            key = self.certificates.public_key(serial)
+            key = self.certificates.get(serial)
         if key is None:
-            raise reject(f"unknown Wechatpay-Serial; {self._known()}")
+            raise reject(f"unknown {WECHATPAY_SERIAL}; {self._known()}")
 
-        encoded = by_name["wechatpay-signature"]
-        if encoded.startswith(_PROBE_PREFIX):
-            raise reject("WeChat Pay probe signature (WECHATPAY/SIGNTEST/), which must never verify")
+        encoded = by_name[_SIGNATURE]
+        if encoded.startswith(PROBE_SIGNATURE_PREFIX):
+            raise reject(f"WeChat Pay probe signature ({PROBE_SIGNATURE_PREFIX}), which must never verify")
         try:
             signature = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
-            raise reject("Wechatpay-Signature is not base64") from None
-        message = response_message(timestamp, by_name["wechatpay-nonce"], body)
+            raise reject(f"{WECHATPAY_SIGNATURE} is not base64") from None
+        message = response_message(timestamp, by_name[_NONCE], body)
         try:
             key.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
