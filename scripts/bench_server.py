@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 from wechatpay_sandbox import credentials
-from wechatpay_sandbox.app import DEFAULT_FIXTURES
+from wechatpay_sandbox.config import DEFAULT_FIXTURES
 from wechatpay_sandbox.signing import sign_response
 
 STATS_PATH = b"/__connections"

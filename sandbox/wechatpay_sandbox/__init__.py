@@ -1,7 +1,9 @@
 """A local WeChat Pay APIv3 sandbox for the offline face endpoints: tests and demos without production keys."""
 
-from .app import FAULT_HEADER, FAULTS, SandboxConfig, create_app
+from .app import create_app
+from .config import SandboxConfig
 from .credentials import SandboxCredentials
+from .faults import FAULT_HEADER, FAULTS
 from .server import SandboxProcess, SandboxServer
 
 __all__ = [

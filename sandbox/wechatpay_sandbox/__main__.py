@@ -14,11 +14,11 @@ from pathlib import Path
 from types import FrameType
 
 import uvicorn
-from wechatpay_signing.credentials import read_apiv3_key
-from wechatpay_signing.keys import load_certificate, read_pem
+from wechatpay_signing import ConfigurationError, load_certificate, protocol
 
 from . import credentials as sandbox_credentials
-from .app import DEFAULT_FIXTURES, FAULT_HEADER, FAULTS, SandboxConfig
+from .config import DEFAULT_FIXTURES, SandboxConfig
+from .faults import FAULT_HEADER, FAULTS
 from .server import bind, uvicorn_server
 from .signing import Merchant
 
@@ -69,7 +69,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def apiv3_key_from(args: argparse.Namespace) -> str | None:
     """The APIv3 key from $WECHATPAY_SANDBOX_APIV3_KEY or --apiv3-key-file, else None (the credentials' own)."""
-    key = read_apiv3_key(os.environ.get(ENV_SANDBOX_APIV3_KEY), args.apiv3_key_file)
+    key = os.environ.get(ENV_SANDBOX_APIV3_KEY) or None
+    if key is None and args.apiv3_key_file is not None:
+        try:
+            key = args.apiv3_key_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise SystemExit(f"cannot read the APIv3 key file {str(args.apiv3_key_file)!r}: {error}") from None
     if key is not None and len(key.encode()) != 32:
         raise SystemExit("the APIv3 key must be 32 bytes, as WeChat Pay's APIv3 keys are")
     return key
@@ -80,7 +85,10 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
     merchants = []
     for entry in args.merchant:
         mchid, _, path = entry.partition("=")
-        merchants.append(Merchant(mchid, load_certificate(read_pem(path, "merchant certificate"))))
+        try:
+            merchants.append(Merchant(mchid, load_certificate(Path(path).read_bytes())))
+        except (OSError, ConfigurationError) as error:
+            raise SystemExit(f"--merchant {entry}: cannot read a merchant certificate: {error}") from None
     return SandboxConfig(
         credentials=sandbox_credentials.create_or_load(folder),
         fixtures=args.fixtures,
@@ -155,7 +163,7 @@ def serve(config: SandboxConfig, sock: socket.socket, server: uvicorn.Server, ow
     creds = config.credentials
     env_file = creds.folder / "wechatpay.env"
     # Quoted for the shell, so that `set -a; . wechatpay.env` reads the same as auth_from_env(path) does.
-    settings = {**creds.env(), "WECHATPAY_BASE_URL": url}
+    settings = {**creds.env(), protocol.ENV_BASE_URL: url}
     env_file.write_text("".join(f"{name}={shlex.quote(value)}\n" for name, value in settings.items()))
     mode = (
         "platform certificates " + ", ".join(c.serial for c in creds.platform_certificates)

@@ -12,7 +12,7 @@ from wechatpay_offlineface import Client
 from wechatpay_signing import WeChatPayAuth, auth_from_env, httpx_args
 
 from . import credentials
-from .app import SandboxConfig
+from .config import SandboxConfig
 from .server import SandboxServer
 
 

@@ -14,7 +14,8 @@ from types import TracebackType
 import uvicorn
 from wechatpay_signing import read_env_file
 
-from .app import SandboxConfig, create_app
+from .app import create_app
+from .config import SandboxConfig
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
