@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
@@ -234,3 +235,41 @@ def test_repr_lists_serials_only(verifier: ResponseVerifier) -> None:
     text = repr(verifier)
     assert PUBLIC_KEY_ID in text and PLATFORM_A_SERIAL in text
     assert "KEY-----" not in text and "CERTIFICATE" not in text
+
+
+class StaticCertificates:
+    """A CertificateGetter that is not the store: the verifier needs only get, all and newest."""
+
+    def __init__(self, keys: dict[str, Any]) -> None:
+        self.keys = keys
+        self.asked: list[str] = []
+
+    def get(self, serial: str) -> Any:
+        self.asked.append(serial)
+        return self.keys.get(serial.upper())
+
+    def all(self) -> dict[str, Any]:
+        return dict(self.keys)
+
+    def newest(self) -> str | None:
+        return max(self.keys, default=None)
+
+
+def test_any_certificate_getter_supplies_keys_the_map_does_not_hold() -> None:
+    key = load_pem_x509_certificate(pem("platform_a_cert.pem")).public_key()
+    getter = StaticCertificates({PLATFORM_A_SERIAL: key})
+    verifier = ResponseVerifier({}, certificates=getter)
+    signed = signed_response_headers(BODY_BYTES, timestamp=NOW, key_file="platform_a_key.pem", serial=PLATFORM_A_SERIAL)
+    verifier.verify(signed, BODY_BYTES, now=NOW)
+    assert getter.asked == [PLATFORM_A_SERIAL]
+    # A serial the getter does not hold fails closed, naming what it does hold.
+    other = signed_response_headers(BODY_BYTES, timestamp=NOW, key_file="platform_b_key.pem", serial=PLATFORM_B_SERIAL)
+    with pytest.raises(SignatureVerificationError, match="unknown Wechatpay-Serial") as refused:
+        verifier.verify(other, BODY_BYTES, now=NOW)
+    assert refused.value.reason.endswith(f"downloaded certificates: {PLATFORM_A_SERIAL}")
+    # Its key for another serial is not taken for this one: B's signature filed under A's serial does not verify.
+    swapped = signed_response_headers(
+        BODY_BYTES, timestamp=NOW, key_file="platform_b_key.pem", serial=PLATFORM_A_SERIAL
+    )
+    with pytest.raises(SignatureVerificationError, match="does not match"):
+        verifier.verify(swapped, BODY_BYTES, now=NOW)
