@@ -41,9 +41,12 @@ def decrypt_field(credentials: SandboxCredentials, serial: str | None, ciphertex
     if key is None:
         raise SensitiveFieldRefused("Wechatpay-Serial names no WeChat Pay key: sensitive fields cannot be decrypted")
     try:
-        return key.decrypt(base64.b64decode(ciphertext, validate=True), _OAEP).decode("utf-8")
-    except (binascii.Error, ValueError, TypeError):  # UnicodeDecodeError is a ValueError
-        raise SensitiveFieldRefused(f"a sensitive field does not decrypt with the key {serial}") from None
+        opened: str | None = key.decrypt(base64.b64decode(ciphertext.encode("ascii"), validate=True), _OAEP).decode()
+    except (binascii.Error, ValueError, TypeError, AttributeError):  # UnicodeErrors are ValueErrors
+        opened = None  # raised below, outside this handler: a UnicodeError holds the text it failed on
+    if opened is None:
+        raise SensitiveFieldRefused(f"a sensitive field does not decrypt with the key {serial}")
+    return opened
 
 
 def decrypt_fields(

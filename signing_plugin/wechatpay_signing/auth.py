@@ -20,6 +20,7 @@ from .notifications import Headers, Notification, apiv3_cipher, parse_with_ciphe
 from .protocol import AUTHORIZATION, REQUEST_ID, WECHATPAY_SERIAL
 from .sensitive import ENCRYPTED, encrypt_fields, sensitive_paths
 from .signer import MerchantSigner
+from .text import shown
 from .tracebacks import without_locals
 from .verifier import CertificateGetter, ResponseVerifier
 
@@ -114,7 +115,7 @@ class WeChatPayAuth(httpx.Auth):
             found = self.verifier.encryption_key()
         if found is None:
             last_error = getattr(store, "last_error", None)
-            failed = f" (last certificate download failed: {last_error})" if last_error else ""
+            failed = f" (last certificate download failed: {shown(last_error)})" if last_error else ""
             raise ConfigurationError(
                 "no WeChat Pay key to encrypt sensitive fields for: configure the WeChat Pay public key"
                 f" (PUB_KEY_ID_… and pub_key.pem) or a platform certificate valid now{failed}"
