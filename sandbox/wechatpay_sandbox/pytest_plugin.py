@@ -5,7 +5,7 @@ In a conftest.py or test module: ``pytest_plugins = ["wechatpay_sandbox.pytest_p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from wechatpay_offlineface import Client
@@ -25,14 +25,36 @@ def wechatpay_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sand
 
 
 @pytest.fixture(scope="session")
-def wechatpay_auth(wechatpay_sandbox: SandboxServer) -> WeChatPayAuth:
-    """The signing and verifying auth for the sandbox's merchant."""
-    return auth_from_env(wechatpay_sandbox.config.credentials.env())
+def wechatpay_auth(wechatpay_sandbox: SandboxServer) -> Iterator[WeChatPayAuth]:
+    """The signing and verifying auth for the sandbox's merchant; its certificate downloads are closed at the end."""
+    auth = auth_from_env(wechatpay_sandbox.config.credentials.env())
+    yield auth
+    if auth.verifier.certificates is not None:
+        auth.verifier.certificates.close()
 
 
 @pytest.fixture
 def wechatpay_client(wechatpay_sandbox: SandboxServer, wechatpay_auth: WeChatPayAuth) -> Iterator[Client]:
-    """A generated client pointed at the sandbox, signing and verifying every call, retrying idempotent ones."""
+    """A generated client pointed at the sandbox, signing and verifying every call, retrying idempotent ones.
+
+    For sync calls; async tests take ``wechatpay_async_client``, which is closed in the test's own event loop.
+    """
     client = Client(base_url=wechatpay_sandbox.url, httpx_args=httpx_args(wechatpay_auth))
     yield client
     client.get_httpx_client().close()
+
+
+try:
+    import pytest_asyncio
+except ImportError:  # async tests need pytest-asyncio; the sync fixtures work without it
+    pass
+else:
+
+    @pytest_asyncio.fixture
+    async def wechatpay_async_client(
+        wechatpay_sandbox: SandboxServer, wechatpay_auth: WeChatPayAuth
+    ) -> AsyncIterator[Client]:
+        """The same client for ``asyncio()`` calls (pytest-asyncio); its connections are closed after the test."""
+        client = Client(base_url=wechatpay_sandbox.url, httpx_args=httpx_args(wechatpay_auth))
+        async with client:
+            yield client
