@@ -3,7 +3,7 @@
 The blocks run in order in one namespace, as a reader would paste them, with the README's production values (host,
 key files, serial, public key ID) replaced by the sandbox's. A block followed directly by a ```text block must print
 exactly that text. A block that defines ``pytest_plugins`` is a test module: it runs under pytest. A block whose
-previous line is ``<!-- readme-test: skip (why) -->`` is left out; no block is today.
+previous line is ``<!-- readme-test: skip (why) -->`` is left out.
 """
 
 from __future__ import annotations
@@ -106,8 +106,9 @@ def run(snippet: Snippet, code: str, namespace: dict[str, Any]) -> str:
 
 
 def test_the_readme_has_python_blocks_and_the_parser_finds_them() -> None:
-    found = snippets(README.read_text(encoding="utf-8"))
-    assert README.read_text(encoding="utf-8").count("```python") == len(found)
+    text = README.read_text(encoding="utf-8")
+    found = snippets(text)
+    assert len(re.findall(r"^[ \t]*```python[ \t]*$", text, re.MULTILINE)) == len(found)
     assert any(s.expected_output for s in found) and any(s.is_test_module for s in found)
 
 
