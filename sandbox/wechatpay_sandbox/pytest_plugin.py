@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from wechatpay_offlineface import Client
-from wechatpay_signing import WeChatPayAuth, auth_from_env, httpx_args
+from wechatpay_signing import PlatformCertificateStore, WeChatPayAuth, auth_from_env, httpx_args
 
 from . import credentials
 from .config import SandboxConfig
@@ -29,7 +29,7 @@ def wechatpay_auth(wechatpay_sandbox: SandboxServer) -> Iterator[WeChatPayAuth]:
     """The signing and verifying auth for the sandbox's merchant; its certificate downloads are closed at the end."""
     auth = auth_from_env(wechatpay_sandbox.config.credentials.env())
     yield auth
-    if auth.verifier.certificates is not None:
+    if isinstance(auth.verifier.certificates, PlatformCertificateStore):
         auth.verifier.certificates.close()
 
 
