@@ -10,6 +10,8 @@ import wechatpay_signing
 
 # Sorted as ruff sorts __all__ (constants, classes, then functions); a change here is a change of the public API.
 EXPORTED = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_BODY_SIZE",
     "DEFAULT_RETRY",
     "RETRY_STATUSES",
     "USER_AGENT",
@@ -19,11 +21,13 @@ EXPORTED = [
     "CertificateGetter",
     "ClockSkewError",
     "ConfigurationError",
+    "DeadlineExceededError",
     "MerchantSigner",
     "Notification",
     "NotificationDecryptionError",
     "PlatformCertificate",
     "PlatformCertificateStore",
+    "ResponseTooLargeError",
     "ResponseVerifier",
     "SensitiveFieldError",
     "SignatureVerificationError",

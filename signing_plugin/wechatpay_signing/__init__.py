@@ -23,6 +23,7 @@ from .errors import (
     WeChatPayError,
 )
 from .keys import certificate_serial, load_certificate, load_private_key, load_public_key
+from .limits import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_SIZE, DeadlineExceededError, ResponseTooLargeError
 from .notifications import Notification, parse_notification
 from .retry import RETRY_STATUSES, default_retry, httpx_args, retrying_transport
 from .signer import MerchantSigner, request_message
@@ -59,6 +60,8 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_BODY_SIZE",
     "DEFAULT_RETRY",
     "RETRY_STATUSES",
     "USER_AGENT",
@@ -68,11 +71,13 @@ __all__ = [
     "CertificateGetter",
     "ClockSkewError",
     "ConfigurationError",
+    "DeadlineExceededError",
     "MerchantSigner",
     "Notification",
     "NotificationDecryptionError",
     "PlatformCertificate",
     "PlatformCertificateStore",
+    "ResponseTooLargeError",
     "ResponseVerifier",
     "SensitiveFieldError",
     "SignatureVerificationError",

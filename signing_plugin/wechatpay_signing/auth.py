@@ -15,6 +15,7 @@ from ._version import __version__
 from .cipher import rsa_oaep_encrypt
 from .clock import date_header_skew, describe_skew
 from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError
+from .limits import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_SIZE, aread_body, deadline_of, read_body, start_deadline
 from .logs import logger, redact_httpcore_traces
 from .notifications import Headers, Notification, apiv3_cipher, parse_with_cipher
 from .protocol import AUTHORIZATION, REQUEST_ID, WECHATPAY_SERIAL
@@ -63,11 +64,26 @@ class WeChatPayAuth(httpx.Auth):
     requires_request_body = True
     requires_response_body = True
 
+    @without_locals  # the APIv3 key
     def __init__(
-        self, signer: MerchantSigner, verifier: ResponseVerifier, *, apiv3_key: str | bytes | None = None
+        self,
+        signer: MerchantSigner,
+        verifier: ResponseVerifier,
+        *,
+        apiv3_key: str | bytes | None = None,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
+        if max_body_size < 1:
+            raise ConfigurationError(f"max_body_size must be a positive number of bytes, not {max_body_size}")
+        if deadline is not None and not deadline > 0:
+            raise ConfigurationError(f"deadline must be a positive number of seconds or None, not {deadline}")
         self.signer = signer
         self.verifier = verifier
+        self.max_body_size = max_body_size
+        """Bytes an answer may decode to; more raises ResponseTooLargeError (default 4 MiB)."""
+        self.deadline = deadline
+        """Seconds a whole call may take, retries included; then DeadlineExceededError (default 30; None: none)."""
         # Kept for notifications only as its cipher, whose repr shows nothing; checked (32 bytes) here, at start.
         self._notification_cipher = None if apiv3_key is None else apiv3_cipher(apiv3_key)
 
@@ -181,9 +197,10 @@ class WeChatPayAuth(httpx.Auth):
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.read()
         request = self._encrypt_sensitive_fields(request)
+        start_deadline(request, self.deadline)
         self.sign(request)
         response = yield request
-        response.read()
+        read_body(response, self.max_body_size, deadline_of(request))
         refresh = self._certificate_refresh_due(response)
         if refresh is not None:
             refresh()
@@ -197,9 +214,10 @@ class WeChatPayAuth(httpx.Auth):
 
             await anyio.to_thread.run_sync(refresh)
         request = self._encrypt_sensitive_fields(request)
+        start_deadline(request, self.deadline)
         self.sign(request)
         response = yield request
-        await response.aread()
+        await aread_body(response, self.max_body_size, deadline_of(request))
         refresh = self._certificate_refresh_due(response)
         if refresh is not None:
             import anyio.to_thread  # only ever needed here, so not at import time

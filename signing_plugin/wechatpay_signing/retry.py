@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
 from . import transports
 from .auth import WeChatPayAuth
+from .limits import DeadlineExceededError, aread_body, deadline_of, fit_timeouts, read_body
 from .transports import TransportSettings
 
 # httpx-retries (and the asyncio it imports) loads when the first client is built, not with this package.
@@ -97,15 +99,36 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
         request.extensions[_SENT] = True
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        deadline = deadline_of(request)
+        if deadline is not None:
+            fit_timeouts(request, deadline)  # a retry gets what is left of the call's time, no more
         self._prepare(request)
         response = self._sync().handle_request(request)
-        response.read()
+        read_body(response, self._auth.max_body_size, deadline)
         return response
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        deadline = deadline_of(request)
+        if deadline is None:
+            return await self._send_async(request, None)
+        fit_timeouts(request, deadline)
+        import anyio  # with httpx; imported on the async path only
+
+        # Async code can be cancelled: the deadline holds even for a server that drips its status line.
+        try:
+            with anyio.fail_after(max(deadline - time.monotonic(), 0)):
+                return await self._send_async(request, deadline)
+        except TimeoutError as error:
+            if isinstance(error, DeadlineExceededError):
+                raise
+            raise DeadlineExceededError(
+                f"the call's deadline passed during {request.method} {request.url.path}"
+            ) from None
+
+    async def _send_async(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
         self._prepare(request)
         response = await self._async().handle_async_request(request)
-        await response.aread()
+        await aread_body(response, self._auth.max_body_size, deadline)
         return response
 
     def close(self) -> None:

@@ -124,14 +124,17 @@ class PlatformCertificateStore:
     def should_refresh(self, serial: str | None) -> bool:
         """True when a scheduled refresh is due, or an answer names a certificate serial not held."""
         now = time.time()
+        unknown_certificate = bool(serial) and not str(serial).startswith(PUBLIC_KEY_ID_PREFIX)
+        unknown_certificate = unknown_certificate and self.get(str(serial)) is None
         if self._downloading:
-            return True  # wait for it: refresh() returns once the download in progress is done
+            # Wait for it (refresh() returns once it is done) only when this answer needs it: a download that
+            # hangs holds up no answer the certificates held can verify.
+            return unknown_certificate or not self._held
         if self._rate_limited(now):
             return False
         if self._last_success is None or now - self._last_success >= self.refresh_interval:
             return True
-        unknown_certificate = bool(serial) and not str(serial).startswith(PUBLIC_KEY_ID_PREFIX)
-        return unknown_certificate and self.get(str(serial)) is None
+        return unknown_certificate
 
     def _rate_limited(self, now: float) -> bool:
         return self._last_attempt is not None and now - self._last_attempt < self.min_interval

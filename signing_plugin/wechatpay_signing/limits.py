@@ -1,0 +1,161 @@
+"""Limits on one call: how many bytes an answer may decode to, and how long the whole call may take.
+
+httpx's timeouts are per operation (connect, each read): a server that drips a byte every 0.4 s never trips a 1 s
+read timeout. And httpx decodes gzip in full: 200 KiB of gzip can grow to 200 MiB. The auth flow and the retry
+transport read every body through ``read_body``/``aread_body``, which stop at ``max_body_size`` decoded bytes and at
+the call's deadline.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+
+from .errors import AnswerError, WeChatPayError
+
+DEFAULT_MAX_BODY_SIZE = 4 * 1024 * 1024
+"""Bytes an answer may decode to (4 MiB); WeChat Pay's answers are a few KiB."""
+DEFAULT_DEADLINE = 30.0
+"""Seconds one call may take in all: every attempt, its retries and their waits, and every read."""
+
+DEADLINE_EXTENSION = "wechatpay_signing.deadline"  # the call's deadline, time.monotonic(), kept on the request
+# A compressed body is fed to its decoder in pieces this small, so that no single piece can decode to more than
+# about 1 MiB (deflate expands at most ~1032 times) before the size is checked.
+_COMPRESSED_PIECE = 1024
+
+
+class ResponseTooLargeError(AnswerError):
+    """The answer decodes to more than ``max_body_size`` bytes; reading stopped there and the connection closed."""
+
+    summary = "answer too large"
+
+
+class DeadlineExceededError(WeChatPayError, TimeoutError):
+    """The call took longer than its deadline (``WeChatPayAuth.deadline``), whatever each read's timeout."""
+
+
+def start_deadline(request: httpx.Request, seconds: float | None) -> None:
+    """Set the call's deadline on its request, once (a retry keeps the first), and shorten its timeouts to fit."""
+    if seconds is None:
+        return
+    deadline = request.extensions.setdefault(DEADLINE_EXTENSION, time.monotonic() + seconds)
+    fit_timeouts(request, deadline)
+
+
+def fit_timeouts(request: httpx.Request, deadline: float) -> None:
+    """No single connect, read or write may wait past the deadline: httpcore reads these per attempt."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise DeadlineExceededError(f"the call's deadline passed before {request.method} {request.url.path} was sent")
+    timeouts = dict(request.extensions.get("timeout") or {})
+    for name in ("connect", "read", "write", "pool"):
+        current = timeouts.get(name)
+        timeouts[name] = remaining if current is None else min(current, remaining)
+    request.extensions["timeout"] = timeouts
+
+
+def deadline_of(request: httpx.Request) -> float | None:
+    deadline = request.extensions.get(DEADLINE_EXTENSION)
+    return deadline if isinstance(deadline, float) else None
+
+
+class _SmallPieces(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """The raw stream, cut into small pieces, for a compressed body."""
+
+    def __init__(self, stream: httpx.SyncByteStream | httpx.AsyncByteStream) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        if not isinstance(self._stream, httpx.SyncByteStream):
+            raise TypeError("an async body read in a sync client")
+        for chunk in self._stream:
+            for start in range(0, len(chunk), _COMPRESSED_PIECE):
+                yield chunk[start : start + _COMPRESSED_PIECE]
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if not isinstance(self._stream, httpx.AsyncByteStream):
+            raise TypeError("a sync body read in an async client")
+        async for chunk in self._stream:
+            for start in range(0, len(chunk), _COMPRESSED_PIECE):
+                yield chunk[start : start + _COMPRESSED_PIECE]
+
+    def close(self) -> None:
+        if isinstance(self._stream, httpx.SyncByteStream):
+            self._stream.close()
+
+    async def aclose(self) -> None:
+        if isinstance(self._stream, httpx.AsyncByteStream):
+            await self._stream.aclose()
+
+
+class _Body:
+    """The decoded chunks read so far, refusing the one that goes over the size or comes after the deadline."""
+
+    def __init__(self, response: httpx.Response, max_size: int, deadline: float | None) -> None:
+        self._response = response
+        self._max_size = max_size
+        self._deadline = deadline
+        self.size = 0
+        self.chunks: list[bytes] = []
+        if response.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity"):
+            response.stream = _SmallPieces(response.stream)
+
+    def take(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self._max_size:
+            raise too_large(self._response, self._max_size)
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise DeadlineExceededError("the call's deadline passed while the answer was still arriving")
+        self.chunks.append(chunk)
+
+    def keep(self) -> None:
+        # httpx's own read() does the same, after reading without a limit; the attribute is where it keeps it.
+        self._response._content = b"".join(self.chunks)
+
+
+def too_large(response: httpx.Response, max_size: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"the body decodes to more than {max_size} bytes (the auth's max_body_size)",
+        request_id=response.headers.get("Request-ID"),
+        status_code=response.status_code,
+    )
+
+
+def _already_read(response: httpx.Response, max_size: int) -> bool:
+    try:
+        size = len(response.content)
+    except httpx.ResponseNotRead:
+        return False
+    if size > max_size:
+        raise too_large(response, max_size)
+    return True
+
+
+def read_body(response: httpx.Response, max_size: int, deadline: float | None) -> None:
+    """``response.read()``, stopping with an error past ``max_size`` decoded bytes or past ``deadline``."""
+    if _already_read(response, max_size):
+        return
+    body = _Body(response, max_size, deadline)
+    try:
+        for chunk in response.iter_bytes():
+            body.take(chunk)
+    except BaseException:
+        response.close()  # the rest is never read: the connection is dropped, not returned to the pool
+        raise
+    body.keep()
+
+
+async def aread_body(response: httpx.Response, max_size: int, deadline: float | None) -> None:
+    """``await response.aread()``, with the limits of ``read_body``."""
+    if _already_read(response, max_size):
+        return
+    body = _Body(response, max_size, deadline)
+    try:
+        async for chunk in response.aiter_bytes():
+            body.take(chunk)
+    except BaseException:
+        await response.aclose()
+        raise
+    body.keep()

@@ -1,0 +1,205 @@
+"""Limits of one call against a hostile server on loopback: a gzip bomb, a body or status line that drips, and a
+certificate refresh that hangs while other calls go on.
+
+Nothing here times anything: each limit shows as its error (and, for the bomb, as the memory the call took).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+import time
+import tracemalloc
+from collections.abc import Iterator
+from typing import IO, Any
+
+import httpx
+import pytest
+from wechatpay_offlineface import Client
+from wechatpay_offlineface.api.face_collections import get_face_collection
+from wechatpay_sandbox import SandboxConfig, SandboxServer
+from wechatpay_sandbox import credentials as sandbox_credentials
+from wechatpay_signing import MerchantSigner, PlatformCertificateStore, ResponseVerifier, WeChatPayAuth, httpx_args
+from wechatpay_signing.limits import DEFAULT_MAX_BODY_SIZE, DeadlineExceededError, ResponseTooLargeError
+from wechatpay_signing.transports import aiohttp_transport
+
+from .hostile_server import hostile_server, write_answer
+from .support import MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID, pem, signed_response_headers
+from .test_client import COLLECTION
+
+MiB = 1024 * 1024
+BODY = json.dumps(COLLECTION).encode()
+
+
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    """64 MiB of zeros in about 64 KiB of gzip."""
+    return gzip.compress(b"\0" * (64 * MiB), compresslevel=9)
+
+
+def make_auth(**limits: Any) -> WeChatPayAuth:
+    signer = MerchantSigner(MCHID, MERCHANT_SERIAL, pem("merchant_key.pem"))
+    return WeChatPayAuth(signer, ResponseVerifier({PUBLIC_KEY_ID: pem("wechatpay_pub_key.pem")}), **limits)
+
+
+def bomb_server(bomb: bytes) -> Any:
+    def answer(path: str, headers: dict[str, str], out: IO[bytes]) -> None:
+        signed = signed_response_headers(bomb, timestamp=int(time.time()))
+        write_answer(out, 200, {**signed, "Content-Encoding": "gzip", "Request-ID": "bomb-1"}, bomb)
+
+    return hostile_server(answer)
+
+
+CLIENTS = ["auth flow", "retry transport", "aiohttp transport"]
+
+
+def client_args(kind: str, auth: WeChatPayAuth) -> dict[str, Any]:
+    if kind == "auth flow":
+        return {"auth": auth}
+    if kind == "retry transport":
+        return httpx_args(auth)
+    return httpx_args(auth, async_transport=aiohttp_transport())
+
+
+def test_a_gzip_bomb_is_refused_with_the_memory_it_took_bounded(bomb: bytes) -> None:
+    with bomb_server(bomb) as url, httpx.Client(auth=make_auth()) as client:
+        tracemalloc.start()
+        try:
+            with pytest.raises(ResponseTooLargeError) as caught:
+                client.get(url + "/v3/x")
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert (caught.value.request_id, caught.value.status_code) == ("bomb-1", 200)
+    assert peak < DEFAULT_MAX_BODY_SIZE + 8 * MiB  # the bomb decodes to 64 MiB
+
+
+@pytest.mark.parametrize("kind", CLIENTS[:2])
+def test_a_gzip_bomb_is_refused_sync(bomb: bytes, kind: str) -> None:
+    with (
+        bomb_server(bomb) as url,
+        httpx.Client(**client_args(kind, make_auth())) as client,
+        pytest.raises(ResponseTooLargeError, match="more than 4194304 bytes"),
+    ):
+        client.get(url + "/v3/x")
+
+
+@pytest.mark.parametrize("kind", CLIENTS)
+async def test_a_gzip_bomb_is_refused_async(bomb: bytes, kind: str) -> None:
+    with bomb_server(bomb) as url:
+        async with httpx.AsyncClient(**client_args(kind, make_auth())) as client:
+            with pytest.raises(ResponseTooLargeError):
+                await client.get(url + "/v3/x")
+
+
+def test_the_size_limit_is_configurable_and_counts_plain_bodies_too() -> None:
+    def answer(path: str, headers: dict[str, str], out: IO[bytes]) -> None:
+        write_answer(out, 200, signed_response_headers(BODY, timestamp=int(time.time())), BODY)
+
+    with hostile_server(answer) as url:
+        client = Client(base_url=url, httpx_args={"auth": make_auth(max_body_size=len(BODY))})
+        assert get_face_collection.sync("FC1", client=client, appid="wx1").collection_id == COLLECTION["collection_id"]
+        client = Client(base_url=url, httpx_args={"auth": make_auth(max_body_size=len(BODY) - 1)})
+        with pytest.raises(ResponseTooLargeError):
+            get_face_collection.sync("FC1", client=client, appid="wx1")
+
+
+def dripping(*, status_line: bool) -> Any:
+    """A signed answer sent a byte every 50 ms: each read is quick, the whole answer takes 15 s or more."""
+    body = json.dumps({**COLLECTION, "note": "x" * 200}).encode()
+
+    def answer(path: str, headers: dict[str, str], out: IO[bytes]) -> None:
+        signed = signed_response_headers(body, timestamp=int(time.time()))
+        head = "HTTP/1.1 200 OK\r\n" + "".join(f"{name}: {value}\r\n" for name, value in signed.items())
+        head += f"Content-Length: {len(body)}\r\n\r\n"
+        slow, fast = (head.encode() + body, b"") if status_line else (body, head.encode())
+        out.write(fast)
+        out.flush()
+        for index in range(len(slow)):
+            out.write(slow[index : index + 1])
+            out.flush()
+            time.sleep(0.05)
+
+    return hostile_server(answer)
+
+
+@pytest.mark.parametrize("kind", CLIENTS[:2])
+def test_a_dripping_body_cannot_hold_a_call_past_its_deadline_sync(kind: str) -> None:
+    with (
+        dripping(status_line=False) as url,
+        httpx.Client(**client_args(kind, make_auth(deadline=0.5)), timeout=1.0) as client,
+        pytest.raises(DeadlineExceededError),
+    ):
+        client.get(url + "/v3/x")
+
+
+@pytest.mark.parametrize("kind", CLIENTS)
+@pytest.mark.parametrize("status_line", [False, True])
+async def test_a_dripping_answer_cannot_hold_a_call_past_its_deadline_async(kind: str, status_line: bool) -> None:
+    if status_line and kind == "auth flow":
+        pytest.skip("a status line that drips is cut by the transport httpx_args adds (the README says so)")
+    with dripping(status_line=status_line) as url:
+        async with httpx.AsyncClient(**client_args(kind, make_auth(deadline=0.5)), timeout=1.0) as client:
+            with pytest.raises(DeadlineExceededError):
+                await client.get(url + "/v3/x")
+
+
+def test_the_deadline_is_checked_and_configurable() -> None:
+    assert make_auth().deadline == 30.0 and make_auth(deadline=None).deadline is None
+    with pytest.raises(ValueError, match="deadline"):
+        make_auth(deadline=0)
+    with pytest.raises(ValueError, match="max_body_size"):
+        make_auth(max_body_size=0)
+
+
+class Hanging(httpx.BaseTransport):
+    """The store's transport: answers as the sandbox does until ``hang`` is set, then waits for ``release``."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.hang = threading.Event()
+        self.hanging = threading.Event()
+        self.release = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.hang.is_set():
+            self.hanging.set()
+            self.release.wait(30)
+            raise httpx.ReadTimeout("hung", request=request)
+        return self.inner.handle_request(request)
+
+
+@pytest.fixture
+def cert_sandbox(creds: sandbox_credentials.SandboxCredentials) -> Iterator[SandboxServer]:
+    with SandboxServer(SandboxConfig(credentials=creds, certificate_mode=True)) as server:
+        yield server
+
+
+def test_a_hanging_certificate_refresh_holds_up_no_other_call(
+    cert_sandbox: SandboxServer, creds: sandbox_credentials.SandboxCredentials
+) -> None:
+    transport = Hanging()
+    signer = MerchantSigner(creds.mchid, creds.merchant_serial, (creds.folder / "apiclient_key.pem").read_bytes())
+    store = PlatformCertificateStore(signer, creds.apiv3_key, base_url=cert_sandbox.url, transport=transport)
+    store.refresh_or_raise()
+    store.refresh_interval = store.min_interval = 0  # every answer now finds a refresh due
+    transport.hang.set()
+    client = Client(
+        base_url=cert_sandbox.url, httpx_args={"auth": WeChatPayAuth(signer, ResponseVerifier({}, certificates=store))}
+    )
+    first = threading.Thread(target=lambda: get_face_collection.sync("FC2353ZJIHOJKHOIIOIJ", client=client))
+    first.start()
+    try:
+        assert transport.hanging.wait(10)  # the first call is stuck in the refresh it started
+        done: list[str] = []
+        second = threading.Thread(
+            target=lambda: done.append(get_face_collection.sync("FC2353ZJIHOJKHOIIOIJ", client=client).collection_id)
+        )
+        second.start()
+        second.join(10)
+        assert done == ["FC2353ZJIHOJKHOIIOIJ"]  # answered with the certificates held, while the refresh hangs
+        assert first.is_alive()
+    finally:
+        transport.release.set()
+        first.join(10)
