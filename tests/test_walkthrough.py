@@ -66,9 +66,11 @@ def test_the_readme_walkthrough_passes_as_written(tmp_path: Path) -> None:
         pytest.skip("needs the .venv that `make install` makes")
     repository = tmp_path / "repository"
     copy_repository(repository)
+    (tmp_path / "tmp").mkdir()
     env = {
         **os.environ,
         NESTED: "1",
+        "TMPDIR": str(tmp_path / "tmp"),  # the copy's own pytest folders, apart from this run's
         # The copy's packages before the .venv's editable install of this checkout.
         "PYTHONPATH": os.pathsep.join(
             str(repository / folder) for folder in ("generated", "signing_plugin", "sandbox")
