@@ -22,6 +22,7 @@ from wechatpay_sandbox import credentials as sandbox_credentials
 from wechatpay_signing import (
     CertificateDecryptionError,
     CertificateError,
+    ClockSkewError,
     ConfigurationError,
     MerchantSigner,
     PlatformCertificateStore,
@@ -175,6 +176,7 @@ def test_a_tampered_ciphertext_is_named(cert_sandbox: SandboxServer, creds: Cred
     with pytest.raises(CertificateDecryptionError, match="tampered") as caught:
         store.refresh_or_raise()
     assert caught.value.cause == "tampered" and caught.value.request_id
+    assert caught.value.status_code == 200
     assert store.certificates == []
 
 
@@ -183,6 +185,7 @@ def test_a_wrong_apiv3_key_is_named(cert_sandbox: SandboxServer, creds: Credenti
     with pytest.raises(CertificateDecryptionError, match="the APIv3 key is wrong") as caught:
         store.refresh_or_raise()
     assert caught.value.cause == "apiv3_key"
+    assert (caught.value.status_code, bool(caught.value.request_id)) == (200, True)
     assert "0" * 32 not in str(caught.value)
 
 
@@ -195,8 +198,28 @@ def test_a_download_not_signed_by_its_own_certificates_is_refused(
         return json.dumps(payload).encode()
 
     store = store_for(creds, cert_sandbox.url, Downloads(rewrite=drop_the_signer))
-    with pytest.raises(CertificateError, match="not signed by a certificate it contains"):
+    with pytest.raises(CertificateError, match="not signed by a certificate it contains") as caught:
         store.refresh_or_raise()
+    assert (caught.value.status_code, bool(caught.value.request_id)) == (200, True)
+
+
+@pytest.mark.parametrize(("body", "words"), [(b"{}", "no data list"), (b"[1]", "not a JSON object")])
+def test_an_unusable_download_names_its_status_and_request_id(
+    cert_sandbox: SandboxServer, creds: Credentials, body: bytes, words: str
+) -> None:
+    store = store_for(creds, cert_sandbox.url, Downloads(rewrite=lambda _: body))
+    with pytest.raises(CertificateError, match=words) as caught:
+        store.refresh_or_raise()
+    assert (caught.value.status_code, bool(caught.value.request_id)) == (200, True)
+
+
+def test_a_stale_download_is_a_clock_problem_with_its_status_and_request_id(creds: Credentials) -> None:
+    with SandboxServer(SandboxConfig(credentials=creds, certificate_mode=True, fault="stale-timestamp")) as stale:
+        store = store_for(creds, stale.url)
+        with pytest.raises(ClockSkewError, match="local clock is off") as caught:
+            store.refresh_or_raise()
+    assert (caught.value.status_code, bool(caught.value.request_id)) == (200, True)
+    assert store.certificates == []
 
 
 class UnknownSerial(httpx.BaseTransport):

@@ -126,9 +126,21 @@ def fetch_certificates(
             request_id=request_id,
             status_code=response.status_code,
         )
+    try:
+        return _valid_certificates(response, payload, apiv3_key, request_id, now)
+    except AnswerError as error:  # CertificateError, or ClockSkewError for a stale download
+        # Every error about this answer names it: its status and Request-ID.
+        error.status_code = response.status_code if error.status_code is None else error.status_code
+        error.request_id = error.request_id or request_id
+        raise
+
+
+def _valid_certificates(
+    response: httpx.Response, payload: dict[str, Any], apiv3_key: bytes, request_id: str | None, now: float | None
+) -> list[PlatformCertificate]:
     entries = payload.get("data")
     if not isinstance(entries, list):
-        raise CertificateError("the download has no data list", request_id=request_id)
+        raise CertificateError("the download has no data list")
     certificates = decrypt_entries(entries, apiv3_key, request_id)
     try:
         ResponseVerifier({c.serial: c.public_key for c in certificates}).verify(response.headers, response.content)
