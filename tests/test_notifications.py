@@ -335,3 +335,13 @@ def test_the_apiv3_key_with_a_public_key_starts_no_certificate_download() -> Non
     assert downloading.verifier.certificates is not None  # certificate mode still downloads
     with pytest.raises(ConfigurationError, match="32 bytes"):
         WeChatPayAuth(AUTH.signer, VERIFIER, apiv3_key="short")
+
+
+def test_many_threads_parse_with_one_auth() -> None:
+    """Parsing holds no shared state but the keys: 8 threads, 200 notifications, each parsed to its own id."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    signed = [signed_notification(timestamp=NOW, notification_id=f"EV-{index:04d}") for index in range(25)] * 8
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = list(pool.map(lambda pair: AUTH.parse_notification(*pair, now=NOW).id, signed))
+    assert ids == [f"EV-{index:04d}" for index in range(25)] * 8

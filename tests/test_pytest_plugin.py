@@ -40,6 +40,15 @@ async def test_async_again_in_a_new_loop(wechatpay_async_client):
     assert (await get_face_collection.asyncio("FC2353ZJIHOJKHOIIOIJ", client=wechatpay_async_client)).use_id
 
 
+def test_contract_signed(wechatpay_sandbox, wechatpay_notifications):
+    notification_id = wechatpay_sandbox.deliver_user_state_change(
+        user_id="u1", out_user_id="stu-1", organization_id="123", appid="wx1", openid="o1", contract_id="c1"
+    )
+    [notification] = wechatpay_notifications.wait_for(1)  # received in-process, verified and decrypted
+    assert notification.id == notification_id
+    assert notification.resource["out_user_id"] == "stu-1"
+
+
 def test_last_collects_what_was_left(wechatpay_client):
     gc.collect()  # an unclosed client or socket would warn now, inside the run, where -W error catches it
 """
@@ -50,7 +59,7 @@ def test_plugin_fixtures_work_and_close_what_they_open(pytester: pytest.Pytester
     result = pytester.runpytest_subprocess(
         "-p", "no:cacheprovider", "-W", "error", "-o", "asyncio_default_fixture_loop_scope=function"
     )
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=6)
     output = "\n".join(result.outlines + result.errlines)
     for sign in ("ResourceWarning", "unclosed", "Unraisable", "Task was destroyed", "Event loop is closed"):
         assert sign not in output, output

@@ -4,11 +4,17 @@ from .app import create_app
 from .config import SandboxConfig
 from .credentials import SandboxCredentials
 from .faults import FAULT_HEADER, FAULTS
+from .hooks import NOTIFY_HOOK
+from .notifications import Notifier
+from .receiver import NotificationReceiver
 from .server import SandboxProcess, SandboxServer
 
 __all__ = [
     "FAULTS",
     "FAULT_HEADER",
+    "NOTIFY_HOOK",
+    "NotificationReceiver",
+    "Notifier",
     "SandboxConfig",
     "SandboxCredentials",
     "SandboxProcess",

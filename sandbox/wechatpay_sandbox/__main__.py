@@ -19,6 +19,8 @@ from wechatpay_signing import ConfigurationError, load_certificate, protocol
 from . import credentials as sandbox_credentials
 from .config import DEFAULT_FIXTURES, SandboxConfig
 from .faults import FAULT_HEADER, FAULTS
+from .hooks import NOTIFY_HOOK
+from .notifications import WECHAT_RETRY_DELAYS
 from .server import bind, uvicorn_server
 from .signing import Merchant
 
@@ -58,6 +60,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     # Kept only to explain its removal: a key on the command line is visible to every user in /proc/*/cmdline.
     parser.add_argument("--apiv3-key", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--notify-url",
+        help="deliver notifications (FACEPAY.USER_STATE_CHANGE) here, signed and encrypted, retried on a non-2xx",
+    )
+    parser.add_argument(
+        "--notify-retry-delays",
+        type=_delays,
+        default=WECHAT_RETRY_DELAYS,
+        metavar="S,S,...",
+        help="seconds between redeliveries (default: WeChat Pay's, 15,15,30,180,... up to 24 h)",
+    )
     args = parser.parse_args(argv)
     if args.apiv3_key is not None:
         parser.error(
@@ -65,6 +78,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             f" or ${ENV_SANDBOX_APIV3_KEY}"
         )
     return args
+
+
+def _delays(text: str) -> tuple[float, ...]:
+    try:
+        delays = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not comma-separated seconds: {text!r}") from None
+    if any(delay < 0 for delay in delays):
+        raise argparse.ArgumentTypeError("delays must not be negative")
+    return delays
 
 
 def apiv3_key_from(args: argparse.Namespace) -> str | None:
@@ -97,6 +120,8 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         slow_seconds=args.slow_seconds,
         extra_merchants=merchants,
         apiv3_key=apiv3_key_from(args),
+        notify_url=args.notify_url,
+        notify_retry_delays=args.notify_retry_delays,
     )
 
 
@@ -174,6 +199,8 @@ def serve(config: SandboxConfig, sock: socket.socket, server: uvicorn.Server, ow
     print(f"WeChat Pay sandbox listening on {url}", flush=True)
     print(f"  credentials: {creds.folder}{kept} (merchant {creds.mchid}, certificate serial {creds.merchant_serial})")
     print(f"  answers signed with the {mode}")
+    if config.notify_url:
+        print(f"  notifications to {config.notify_url} (send one: POST {url}{NOTIFY_HOOK})")
     print(
         f"  WECHATPAY_* settings for wechatpay_signing.auth_from_env and the wechatpay command: {env_file}", flush=True
     )

@@ -22,6 +22,7 @@ from wechatpay_signing import protocol
 from .config import DEFAULT_FIXTURES, SandboxConfig
 from .faults import FAULT_HEADER, FAULT_TABLE, FAULTS, Fault
 from .handlers import ROUTES, Answer, Handler, Sandbox
+from .hooks import notification_hooks
 from .signing import SignError, check_request, sign_response
 
 __all__ = ["DEFAULT_FIXTURES", "FAULTS", "FAULT_HEADER", "SandboxConfig", "create_app"]
@@ -48,6 +49,7 @@ register_url_convertor("anything", _AnythingConvertor())
 def create_app(config: SandboxConfig) -> Starlette:
     sandbox = Sandbox.from_config(config)
     routes = [Route(op.path, _endpoint(op.handler, sandbox), methods=[op.method]) for op in ROUTES]
+    routes += notification_hooks(sandbox.notifier)  # test hooks, outside WeChat Pay's API: not signed
     return Starlette(exception_handlers={404: _no_route, 405: _no_route}, routes=routes)
 
 
@@ -88,12 +90,7 @@ async def _serve(request: Request, handler: Handler, sandbox: Sandbox) -> Respon
 
 def _signature_headers(sandbox: Sandbox, content: bytes, *, age: int) -> dict[str, str]:
     """The Wechatpay-* headers, signed with the public key, or in certificate mode the configured certificate."""
-    config, credentials = sandbox.config, sandbox.config.credentials
-    if config.certificate_mode:
-        platform = credentials.platform_certificates[config.signing_platform]
-        signing_key, signing_serial = platform.private_key, platform.serial
-    else:
-        signing_key, signing_serial = credentials.public_key_private, credentials.public_key_id
+    signing_key, signing_serial = sandbox.config.signing_key()
     return sign_response(signing_key, signing_serial, content, timestamp=int(time.time()) - age)
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from .credentials import SandboxCredentials
+from .notifications import WECHAT_RETRY_DELAYS
 from .signing import Merchant
 
 DEFAULT_FIXTURES = Path(__file__).with_name("face_collections.json")
@@ -25,3 +28,15 @@ class SandboxConfig:
     signing_platform: int = -1
     # List an expired certificate in /v3/certificates too (signed answers never use it).
     expired_certificate: bool = False
+    # Where notifications go (None: nowhere), and the seconds between redeliveries after a failed one. Read at each
+    # notification, so a test can point them at its own receiver while the sandbox runs.
+    notify_url: str | None = None
+    notify_retry_delays: tuple[float, ...] = WECHAT_RETRY_DELAYS
+
+    def signing_key(self) -> tuple[rsa.RSAPrivateKey, str]:
+        """The key that signs answers and notifications, and its serial: the public key's, or in certificate mode
+        the configured platform certificate's."""
+        if self.certificate_mode:
+            platform = self.credentials.platform_certificates[self.signing_platform]
+            return platform.private_key, platform.serial
+        return self.credentials.public_key_private, self.credentials.public_key_id

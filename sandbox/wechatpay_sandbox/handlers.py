@@ -23,6 +23,7 @@ from wechatpay_signing import certificate_serial, protocol
 
 from .config import SandboxConfig
 from .credentials import PlatformCertificate, expired_platform_certificate
+from .notifications import Notifier
 from .signing import Merchant
 
 
@@ -47,6 +48,7 @@ class Sandbox:
     merchants: dict[str, Merchant]
     apiv3_key: bytes
     listed_certificates: list[PlatformCertificate]
+    notifier: Notifier  # the business model sends notifications through it (deliver_user_state_change)
 
     @classmethod
     def from_config(cls, config: SandboxConfig) -> Sandbox:
@@ -56,13 +58,22 @@ class Sandbox:
         listed = list(credentials.platform_certificates)
         if config.expired_certificate:
             listed.insert(0, expired_platform_certificate())
+        apiv3_key = (config.apiv3_key or credentials.apiv3_key).encode()
+        notifier = Notifier(
+            notify_url=lambda: config.notify_url,
+            apiv3_key=apiv3_key,
+            mchid=credentials.mchid,
+            signing_key=config.signing_key,
+            retry_delays=lambda: config.notify_retry_delays,
+        )
         return cls(
             config=config,
             collections=collections,
             by_id={item["collection_id"]: item for item in collections},
             merchants={merchant.mchid: merchant for merchant in merchants},
-            apiv3_key=(config.apiv3_key or credentials.apiv3_key).encode(),
+            apiv3_key=apiv3_key,
             listed_certificates=listed,
+            notifier=notifier,
         )
 
 

@@ -13,6 +13,7 @@ from wechatpay_signing import PlatformCertificateStore, WeChatPayAuth, auth_from
 
 from . import credentials
 from .config import SandboxConfig
+from .receiver import NotificationReceiver
 from .server import SandboxServer
 
 
@@ -58,3 +59,20 @@ else:
         client = Client(base_url=wechatpay_sandbox.url, httpx_args=httpx_args(wechatpay_auth))
         async with client:
             yield client
+
+
+@pytest.fixture
+def wechatpay_notifications(
+    wechatpay_sandbox: SandboxServer, wechatpay_auth: WeChatPayAuth
+) -> Iterator[NotificationReceiver]:
+    """A notify URL in this process for the test: the sandbox delivers to it, and it keeps each notification that
+    verifies and decrypts (``.notifications``, ``.wait_for(count)``); ``wechatpay_sandbox.deliver_user_state_change``
+    sends one."""
+    config = wechatpay_sandbox.config
+    previous = config.notify_url, config.notify_retry_delays
+    with NotificationReceiver(wechatpay_auth) as receiver:
+        config.notify_url, config.notify_retry_delays = receiver.url, (0.05, 0.1, 0.2)
+        try:
+            yield receiver
+        finally:
+            config.notify_url, config.notify_retry_delays = previous

@@ -10,12 +10,16 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
+import httpx
 import uvicorn
+from starlette.types import ASGIApp
 from wechatpay_signing import read_env_file
 
 from .app import create_app
 from .config import SandboxConfig
+from .hooks import NOTIFY_HOOK
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -33,17 +37,18 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     return sock
 
 
-def uvicorn_server(config: SandboxConfig, *, log_level: str = "warning") -> uvicorn.Server:
-    return uvicorn.Server(uvicorn.Config(create_app(config), lifespan="off", log_level=log_level, access_log=False))
+def uvicorn_server(app: SandboxConfig | ASGIApp, *, log_level: str = "warning") -> uvicorn.Server:
+    """uvicorn serving the sandbox of a config, or any ASGI app."""
+    served = create_app(app) if isinstance(app, SandboxConfig) else app
+    return uvicorn.Server(uvicorn.Config(served, lifespan="off", log_level=log_level, access_log=False))
 
 
-class SandboxServer:
-    """The sandbox in a background thread: ``with SandboxServer(config) as sandbox: use(sandbox.url)``."""
+class BackgroundServer:
+    """An ASGI app served on loopback in a background thread: ``with BackgroundServer(app) as server: server.url``."""
 
-    def __init__(self, config: SandboxConfig, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.config = config
+    def __init__(self, app: SandboxConfig | ASGIApp, host: str = "127.0.0.1", port: int = 0) -> None:
         self._socket = bind(host, port)
-        self._server = uvicorn_server(config)
+        self._server = uvicorn_server(app)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
 
     @property
@@ -51,12 +56,12 @@ class SandboxServer:
         host, port = self._socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> SandboxServer:
+    def start(self) -> Self:
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the WeChat Pay sandbox did not start")
+                raise RuntimeError(f"{type(self).__name__} did not start")
             time.sleep(0.01)
         return self
 
@@ -65,13 +70,30 @@ class SandboxServer:
         self._thread.join(timeout=10)
         self._socket.close()
 
-    def __enter__(self) -> SandboxServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(
         self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self.stop()
+
+
+class SandboxServer(BackgroundServer):
+    """The sandbox in a background thread: ``with SandboxServer(config) as sandbox: use(sandbox.url)``."""
+
+    def __init__(self, config: SandboxConfig, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.config = config
+        super().__init__(config, host, port)
+
+    def deliver_user_state_change(self, **fields: str) -> str:
+        """Have the sandbox send FACEPAY.USER_STATE_CHANGE to ``config.notify_url`` now (through its test hook);
+        the notification's id. ``fields``: user_id, out_user_id, organization_id, appid, openid, contract_id."""
+        response = httpx.post(self.url + NOTIFY_HOOK, json=fields)
+        if response.status_code != 202:
+            raise RuntimeError(f"the sandbox did not send the notification: {response.text[:200]}")
+        notification_id: str = response.json()["id"]
+        return notification_id
 
 
 class SandboxProcess:

@@ -148,8 +148,8 @@ def parse_with_cipher(
         verifier.verify(by_name, raw, now=now)
     except (SignatureVerificationError, ClockSkewError) as error:
         refused = error
-        if isinstance(error, ClockSkewError):  # not a SignatureVerificationError in every version of the tree
-            # For a callback, a timestamp this far off is more likely a replay than a wrong clock.
+        if isinstance(error, ClockSkewError):
+            # For a callback, a timestamp this far off is more likely a replay than a wrong clock: a forgery.
             refused = SignatureVerificationError(
                 f"stale notification: its Wechatpay-Timestamp is {error.skew:+.0f} s from now (at most"
                 f" {verifier.max_skew} s allowed): a replay, or the local clock is off",
