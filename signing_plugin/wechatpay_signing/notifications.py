@@ -19,6 +19,7 @@ from cryptography.exceptions import InvalidTag
 
 from .errors import ClockSkewError, ConfigurationError, NotificationDecryptionError, SignatureVerificationError
 from .logs import logger
+from .tracebacks import without_locals
 from .verifier import ResponseVerifier
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ def _body_bytes(body: bytes | str) -> bytes:
     raise ConfigurationError(f"body must be the raw bytes of the request (or str), not {type(body).__name__}")
 
 
+@without_locals  # apiv3_key, and the plaintext in the frames below
 def parse_notification(
     headers: Headers,
     body: bytes | str,
@@ -132,11 +134,10 @@ def parse_notification(
     NotificationDecryptionError when the signature holds but the resource does not open, and ConfigurationError
     for arguments that cannot work.
     """
-    cipher = apiv3_cipher(apiv3_key)
-    del apiv3_key  # from here on only the cipher, whose repr shows nothing, is in a frame
-    return parse_with_cipher(headers, body, verifier=verifier, cipher=cipher, now=now)
+    return parse_with_cipher(headers, body, verifier=verifier, cipher=apiv3_cipher(apiv3_key), now=now)
 
 
+@without_locals  # the plaintext in the frames below
 def parse_with_cipher(
     headers: Headers, body: bytes | str, *, verifier: ResponseVerifier, cipher: AESGCM, now: float | None
 ) -> Notification:
@@ -227,7 +228,6 @@ def _decrypt(cipher: AESGCM, sealed: Any, refuse: _Refuse) -> dict[str, Any]:
         resource = json.loads(opened)
     except ValueError:
         resource = None
-    del opened  # the plaintext stays out of the frame an error below would show
     if not isinstance(resource, dict):
         raise refuse("the decrypted resource is not a JSON object", "malformed")
     return resource
