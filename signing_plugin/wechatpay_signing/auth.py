@@ -12,12 +12,12 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ._version import __version__
-from .cipher import rsa_oaep_encrypt
+from .cipher import apiv3_cipher, rsa_oaep_encrypt
 from .clock import date_header_skew, describe_skew
 from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError
 from .limits import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_SIZE, aread_body, deadline_of, read_body, start_deadline
 from .logs import logger, redact_httpcore_traces
-from .notifications import Headers, Notification, apiv3_cipher, parse_with_cipher
+from .notifications import Headers, Notification, parse_with_cipher
 from .protocol import AUTHORIZATION, REQUEST_ID, WECHATPAY_SERIAL
 from .sensitive import ENCRYPTED, encrypt_fields, sensitive_paths
 from .signer import MerchantSigner

@@ -7,14 +7,16 @@ for the merchant (its API key): RSA-OAEP with SHA-1 and MGF1-SHA-1, no label, th
 Plaintexts and ciphertexts never reach a message, a log or a traceback: functions that hold them are wrapped in
 ``without_locals``, and no error here is raised while handling one that holds them (``UnicodeError.object``).
 
-AEAD_AES_256_GCM: platform certificates in the /v3/certificates download come as base64 of the AES-256-GCM
-ciphertext followed by its 16-byte tag, with a nonce and associated data in clear (PROTOCOL §3).
+AEAD_AES_256_GCM: platform certificates in the /v3/certificates download and the resources of notifications come
+as base64 of the AES-256-GCM ciphertext followed by its 16-byte tag, with a nonce and associated data in clear
+(PROTOCOL §3).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -22,6 +24,9 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from .errors import ConfigurationError, SensitiveFieldError
 from .protocol import APIV3_KEY_BYTES
 from .tracebacks import without_locals
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 # SHA-1 is what WeChat Pay specifies here; OAEP only needs it as a mask function, where it is not broken.
 _SHA1 = hashes.SHA1()  # noqa: S303 - the hash WeChat Pay's OAEP uses; not a signature or a password hash
@@ -86,15 +91,31 @@ def rsa_oaep_decrypt(key: rsa.RSAPrivateKey, ciphertext: str) -> str:
     return text
 
 
-def decrypt_aes_256_gcm(apiv3_key: bytes, nonce: str, ciphertext: str, associated_data: str = "") -> bytes:
+def apiv3_cipher(apiv3_key: str | bytes) -> AESGCM:
+    """The AES-256-GCM cipher of an APIv3 key, after checking its length (the message never shows the key).
+
+    Its repr shows nothing: code that keeps the key for later keeps this instead.
+    """
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # certificate mode and notifications only
+
+    if not isinstance(apiv3_key, str | bytes):
+        raise ConfigurationError(f"the APIv3 key must be str or bytes, not {type(apiv3_key).__name__}")
+    key = apiv3_key.encode() if isinstance(apiv3_key, str) else apiv3_key
+    if len(key) != APIV3_KEY_BYTES:
+        raise ConfigurationError(f"the APIv3 key must be {APIV3_KEY_BYTES} bytes, not {len(key)}")
+    return AESGCM(key)
+
+
+def open_aes_256_gcm(cipher: AESGCM, nonce: str, ciphertext: str, associated_data: str = "") -> bytes:
     """The plaintext of one AEAD_AES_256_GCM ``ciphertext`` (base64 of ciphertext and tag) sealed under the key.
 
     Raises ``cryptography.exceptions.InvalidTag`` when the key is not the one that sealed it or anything was
-    changed, and ``ValueError`` when ``ciphertext`` is not base64.
+    changed, and ``ValueError`` when ``ciphertext`` is not base64 or the nonce has no usable length.
     """
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # certificate mode only
-
-    if len(apiv3_key) != APIV3_KEY_BYTES:
-        raise ConfigurationError(f"the APIv3 key must be {APIV3_KEY_BYTES} bytes, not {len(apiv3_key)}")
     sealed = base64.b64decode(ciphertext, validate=True)
-    return AESGCM(apiv3_key).decrypt(nonce.encode(), sealed, associated_data.encode())
+    return cipher.decrypt(nonce.encode(), sealed, associated_data.encode())
+
+
+def decrypt_aes_256_gcm(apiv3_key: bytes, nonce: str, ciphertext: str, associated_data: str = "") -> bytes:
+    """``open_aes_256_gcm`` with the key itself."""
+    return open_aes_256_gcm(apiv3_cipher(apiv3_key), nonce, ciphertext, associated_data)

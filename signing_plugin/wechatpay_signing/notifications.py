@@ -7,7 +7,6 @@ and from async code. Nothing raised or logged here holds the APIv3 key or the de
 
 from __future__ import annotations
 
-import base64
 import binascii
 import datetime
 import json
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar, runtime_che
 
 from cryptography.exceptions import InvalidTag
 
+from .cipher import apiv3_cipher, open_aes_256_gcm
 from .errors import ClockSkewError, ConfigurationError, NotificationDecryptionError, SignatureVerificationError
 from .logs import logger
 from .tracebacks import without_locals
@@ -69,18 +69,6 @@ class Notification:
                 f"the resource of {self.event_type} notification {self.id} is not a {name} ({type(error).__name__})",
                 cause="malformed",
             ) from None
-
-
-def apiv3_cipher(apiv3_key: str | bytes) -> AESGCM:
-    """The AES-256-GCM cipher of an APIv3 key, after checking its length (the message never shows the key)."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # loaded by those who take notifications
-
-    if not isinstance(apiv3_key, str | bytes):
-        raise ConfigurationError(f"the APIv3 key must be str or bytes, not {type(apiv3_key).__name__}")
-    key = apiv3_key.encode() if isinstance(apiv3_key, str) else apiv3_key
-    if len(key) != 32:
-        raise ConfigurationError(f"the APIv3 key must be 32 bytes, not {len(key)}")
-    return AESGCM(key)
 
 
 Headers: TypeAlias = "HeaderItems | Iterable[tuple[str, str]]"
@@ -217,7 +205,7 @@ def _decrypt(cipher: AESGCM, sealed: Any, refuse: _Refuse) -> dict[str, Any]:
     if not (isinstance(nonce, str) and isinstance(ciphertext, str) and isinstance(associated_data, str)):
         raise refuse("resource nonce, ciphertext and associated_data must be strings", "malformed")
     try:
-        opened = cipher.decrypt(nonce.encode(), base64.b64decode(ciphertext, validate=True), associated_data.encode())
+        opened = open_aes_256_gcm(cipher, nonce, ciphertext, associated_data)
     except (InvalidTag, binascii.Error, ValueError):
         raise refuse(
             "the resource does not decrypt: the APIv3 key is not this merchant's (账户中心 > API安全 > APIv3密钥), or"
