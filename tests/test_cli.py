@@ -23,6 +23,8 @@ from wechatpay_signing import (
     CertificateError,
     ClockSkewError,
     ConfigurationError,
+    DeadlineExceededError,
+    ResponseTooLargeError,
     SignatureVerificationError,
     WeChatPayError,
 )
@@ -223,6 +225,8 @@ def test_the_installed_command_passes_the_status_to_the_shell() -> None:
         (CertificateError("SYSTEM_ERROR: busy", status_code=500), EXIT_API_ERROR),
         (AnswerError("answered", status_code=404), EXIT_API_ERROR),
         (ClockSkewError("off", skew=600, status_code=401), EXIT_CLOCK),
+        (ResponseTooLargeError("over 4 MiB", status_code=200), EXIT_UNVERIFIED),
+        (DeadlineExceededError("30 s passed"), EXIT_NETWORK),
         (httpx.ConnectError("refused"), EXIT_NETWORK),
         (httpx.ReadTimeout("slow"), EXIT_NETWORK),
     ],

@@ -29,6 +29,7 @@ from .errors import (
     WeChatPayError,
 )
 from .keys import read_pem
+from .limits import DeadlineExceededError, ResponseTooLargeError
 from .protocol import (
     DEFAULT_BASE_URL,
     ENV_APIV3_KEY,
@@ -53,10 +54,10 @@ EXIT_CODES = """exit status:
   0  success (doctor: every check passed)
   1  WeChat Pay answered an error (its code, message and Request-ID are printed); doctor: a check failed
   2  bad usage or configuration (ConfigurationError)
-  3  the answer failed signature verification and was not printed (SignatureVerificationError), or the
-     certificate download could not be used (CertificateError); notification: refused, or its resource does
-     not decrypt (NotificationDecryptionError)
-  4  network error or timeout (httpx.HTTPError)
+  3  the answer failed signature verification and was not printed (SignatureVerificationError), or was too
+     large to read (ResponseTooLargeError), or the certificate download could not be used (CertificateError);
+     notification: refused, or its resource does not decrypt (NotificationDecryptionError)
+  4  network error or timeout (httpx.HTTPError, DeadlineExceededError)
   5  the local clock is more than 5 minutes off WeChat Pay's (ClockSkewError)"""
 
 # Option, environment variable, help.
@@ -370,11 +371,13 @@ def exit_code(error: Exception) -> int:
         return EXIT_CLOCK
     if isinstance(error, CertificateError) and (error.status_code or 0) >= 400:
         return EXIT_API_ERROR  # WeChat Pay answered the download with an error status
-    if isinstance(error, SignatureVerificationError | CertificateError | NotificationDecryptionError):
+    if isinstance(
+        error, SignatureVerificationError | CertificateError | NotificationDecryptionError | ResponseTooLargeError
+    ):
         return EXIT_UNVERIFIED
     if isinstance(error, AnswerError):
         return EXIT_API_ERROR
-    if isinstance(error, httpx.HTTPError):
+    if isinstance(error, httpx.HTTPError | DeadlineExceededError):
         return EXIT_NETWORK
     return EXIT_USAGE  # ConfigurationError, and any other WeChatPayError: raised before anything was sent
 

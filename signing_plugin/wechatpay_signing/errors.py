@@ -8,12 +8,14 @@ Network failures stay httpx's own (``httpx.HTTPError``: timeouts, refused or dro
     │   └── errors.InvalidRequestError *           a call's argument that cannot be sent ("", "..", a lone surrogate)
     ├── SensitiveFieldError (also a ValueError)    a field to encrypt that is not text or too long, or a ciphertext
     │                                              that does not open; never shows either
+    ├── DeadlineExceededError (also a TimeoutError) the call outlasted its deadline, over attempts and reads
     └── AnswerError                                about one answer: reason, status_code, request_id
         ├── SignatureVerificationError             unsigned, tampered, probe or unknown-key answer: never handed over
         ├── ClockSkewError                         the local clock is more than 5 minutes off WeChat Pay's
         ├── CertificateError                       the platform certificate download cannot be used
         │   └── CertificateDecryptionError         an entry would not decrypt (wrong APIv3 key, or altered)
         ├── NotificationDecryptionError            a signed notification whose resource does not open
+        ├── ResponseTooLargeError                  an answer that decodes to more than max_body_size: not read on
         ├── errors.ApiError *                      WeChat Pay answered 4xx/5xx: code, message, detail
         ├── errors.MalformedResponse *             a verified 2xx body the OpenAPI document does not describe
         └── errors.UnexpectedStatus *              a status the OpenAPI document does not list (a 302, say)
