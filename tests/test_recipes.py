@@ -52,7 +52,8 @@ class Inbox:
 
 
 # Each framework as (headers, body) -> (status, JSON or None), through its own test client.
-Post = Callable[[dict[str, str], bytes], tuple[int, Any]]
+HeaderList = dict[str, str] | list[tuple[str, str]]
+Post = Callable[[HeaderList, bytes], tuple[int, Any]]
 
 
 def fastapi_post(inbox: Inbox) -> Iterator[Post]:
@@ -65,7 +66,7 @@ def fastapi_post(inbox: Inbox) -> Iterator[Post]:
 
     with TestClient(create_app(AUTH, inbox)) as client:
 
-        def post(headers: dict[str, str], body: bytes) -> tuple[int, Any]:
+        def post(headers: HeaderList, body: bytes) -> tuple[int, Any]:
             response = client.post(PATH, headers=headers, content=body)
             return response.status_code, response.json() if response.content else None
 
@@ -77,7 +78,7 @@ def flask_post(inbox: Inbox) -> Iterator[Post]:
 
     client = create_app(AUTH, inbox).test_client()
 
-    def post(headers: dict[str, str], body: bytes) -> tuple[int, Any]:
+    def post(headers: HeaderList, body: bytes) -> tuple[int, Any]:
         response = client.post(PATH, headers=headers, data=body)
         return response.status_code, response.get_json() if response.data else None
 
@@ -100,7 +101,7 @@ def django_post(inbox: Inbox) -> Iterator[Post]:
     with override_settings(ROOT_URLCONF=urls):
         client = Client()
 
-        def post(headers: dict[str, str], body: bytes) -> tuple[int, Any]:
+        def post(headers: HeaderList, body: bytes) -> tuple[int, Any]:
             response = client.post(PATH, data=body, content_type="application/json", headers=headers)
             return response.status_code, response.json() if response.content else None
 
@@ -114,11 +115,11 @@ def asgi_post(inbox: Inbox) -> Iterator[Post]:
 
     transport = httpx.ASGITransport(app=notification_app(AUTH, inbox))
 
-    async def send(headers: dict[str, str], body: bytes) -> httpx.Response:
+    async def send(headers: HeaderList, body: bytes) -> httpx.Response:
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             return await client.post(PATH, headers=headers, content=body)
 
-    def post(headers: dict[str, str], body: bytes) -> tuple[int, Any]:
+    def post(headers: HeaderList, body: bytes) -> tuple[int, Any]:
         response = asyncio.run(send(headers, body))
         return response.status_code, response.json() if response.content else None
 
@@ -157,3 +158,26 @@ def test_an_undecryptable_notification_is_answered_500_so_wechat_retries(recipe:
     headers, body = signed_notification(timestamp=int(time.time()), apiv3_key="W" * 32)
     assert post(headers, body) == (500, {"code": "FAIL", "message": "notification does not decrypt"})
     assert inbox.taken == []
+
+
+@pytest.mark.parametrize("framework", ["asgi", "flask"])
+def test_an_oversized_body_is_refused_before_any_check(framework: str) -> None:
+    """The recipes that set a body limit (64 KiB) refuse a flood with 413 and hand nothing over."""
+    inbox = Inbox()
+    for post in FRAMEWORKS[framework](inbox):
+        headers, _ = signed_notification(timestamp=int(time.time()))
+        assert post(headers, b"{" + b" " * (65 * 1024) + b"}")[0] == 413
+    assert inbox.taken == []
+
+
+def test_the_asgi_recipe_refuses_a_signature_header_sent_twice() -> None:
+    """ASGI hands over the raw header list: a second Wechatpay-Serial cannot hide behind the first."""
+    inbox = Inbox()
+    for post in asgi_post(inbox):
+        headers, body = signed_notification(timestamp=int(time.time()))
+        # The genuine value last: taking the last one would accept it, while a proxy may have used the first.
+        doubled = [("wechatpay-serial", "PUB_KEY_ID_0000000000000000000000000000"), *headers.items()]
+        assert post(doubled, body)[0] == 401
+        assert inbox.taken == []
+        assert post(list(headers.items()), body)[0] == 204  # the same, each header once: taken
+    assert len(inbox.taken) == 1
