@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # The generator runs its ruff post-hooks from PATH: make it the pinned one.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install generate check-generated lint typecheck pytest test test-slow demo soak bench clean
+.PHONY: install generate check-generated lint typecheck importlint pytest test test-all test-slow demo soak bench clean
 
 install: $(INSTALLED)
 
@@ -35,11 +35,20 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
+# The import contracts in pyproject.toml: no cycle in the plugin or the sandbox, the plugin imports nothing of ours,
+# the sandbox only the plugin's public names.
+importlint: $(INSTALLED)
+	$(BIN)/lint-imports --no-cache --no-logo
+
 # The everyday suite skips the tests marked slow; `make test-slow` runs just those (CI runs both: .ci/run).
 pytest: $(INSTALLED)
 	$(BIN)/pytest -m "not slow"
 
-test: lint typecheck check-generated pytest
+test: lint typecheck importlint check-generated pytest
+
+# The checks once, then the suite on Python 3.11, 3.12 and 3.13, each in its own environment (noxfile.py, .nox/).
+test-all: lint typecheck importlint check-generated
+	$(BIN)/nox
 
 test-slow: $(INSTALLED)
 	$(BIN)/pytest -m slow
