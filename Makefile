@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # The generator runs its ruff post-hooks from PATH: make it the pinned one.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install generate check-generated lint typecheck importlint pytest test test-all test-slow demo soak bench clean
+.PHONY: install generate check-generated lint lint-spec typecheck importlint pytest test test-all test-slow demo soak bench clean
 
 install: $(INSTALLED)
 
@@ -32,6 +32,16 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The OpenAPI document's linter: Redocly CLI from npm, pinned in package.json and package-lock.json (redocly.yaml
+# holds the rules).
+NODE_TOOLS := node_modules/.installed
+$(NODE_TOOLS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint-spec: $(NODE_TOOLS)
+	node_modules/.bin/redocly lint --format=stylish openapi/offlineface.yaml
+
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
@@ -44,10 +54,10 @@ importlint: $(INSTALLED)
 pytest: $(INSTALLED)
 	$(BIN)/pytest -m "not slow"
 
-test: lint typecheck importlint check-generated pytest
+test: lint lint-spec typecheck importlint check-generated pytest
 
 # The checks once, then the suite on Python 3.11, 3.12 and 3.13, each in its own environment (noxfile.py, .nox/).
-test-all: lint typecheck importlint check-generated
+test-all: lint lint-spec typecheck importlint check-generated
 	$(BIN)/nox
 
 test-slow: $(INSTALLED)
@@ -71,4 +81,4 @@ demo: $(INSTALLED)
 	$(BIN)/python scripts/demo.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -23,10 +23,17 @@ fail() {
   exit 1
 }
 
+# The templates, plus what they read from the spec's x-wechatpay-* extensions (scripts/spec_extensions.py).
+templates="$scratch/templates"
+cp -R "$root/generator/templates" "$templates"
+if ! python3 "$root/scripts/spec_extensions.py" "$spec" >"$templates/wechatpay_extensions.jinja" 2>"$scratch/extensions.log"; then
+  cat "$scratch/extensions.log" >&2
+  fail "scripts/spec_extensions.py could not read the x-wechatpay-* extensions of $spec (its messages are above)"
+fi
 if ! openapi-python-client generate \
   --path "$spec" \
   --config "$root/generator/config.yaml" \
-  --custom-template-path "$root/generator/templates" \
+  --custom-template-path "$templates" \
   --meta uv \
   --fail-on-warning \
   --output-path "$scratch/generated" >"$scratch/generator.log" 2>&1; then
@@ -35,6 +42,8 @@ if ! openapi-python-client generate \
 fi
 # The package is built by the repository's pyproject.toml: the generator's own project files are not used.
 rm -f "$scratch/generated/pyproject.toml" "$scratch/generated/.gitignore"
+# Hand-written modules that ship inside the package (typed and linted where they are kept).
+cp "$root"/generator/package_extras/*.py "$scratch/generated/wechatpay_offlineface/"
 
 # Check: every generated module imports (syntax, names, the templates' imports), without writing bytecode.
 if ! PYTHONDONTWRITEBYTECODE=1 python - "$scratch/generated" "$root/signing_plugin" >"$scratch/check.log" 2>&1 <<'PY'; then

@@ -1,6 +1,6 @@
 """Contains some shared types for properties"""
 
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Collection, Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
@@ -83,9 +83,13 @@ def parse_body(parse: Callable[[], T], response: httpx.Response) -> T | None:
         return None
 
 
-def success_body(response: Response[Any]) -> Any:
-    """The parsed 2xx body; an error status raises errors.ApiError with WeChat's code, message and Request-ID"""
+def success_body(response: Response[Any], empty_statuses: Collection[int] = ()) -> Any:
+    """The parsed 2xx body, or None for a 2xx the API documents without one (empty_statuses, e.g. 204); an error
+    status raises errors.ApiError with WeChat's code, message and Request-ID. The answer was verified either way:
+    the signing plugin checks every 2xx, an empty body included, before it gets here."""
     status = int(response.status_code)
+    if status in empty_statuses:
+        return None
     if 200 <= status < 300 and response.parsed is not None:
         return response.parsed
     if status >= 400:

@@ -18,6 +18,7 @@ class FaceCollectionList:
     """重采用户列表 (a page of re-collection requests)"""
 
     face_collections: list[FaceCollection]
+    """ 重采列表 (the page's requests) """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -78,7 +78,7 @@ def sync_detailed(
 ) -> Response[FaceCollection | WeChatPayErrorBody]:
     """查询重采请求 (query a face re-collection request)
 
-     Old photos can stop producing usable face features after an algorithm upgrade; WeChat Pay then asks
+    Old photos can stop producing usable face features after an algorithm upgrade; WeChat Pay then asks
     for the user's photo to be collected again. This returns one such request.
 
     Args:
@@ -115,7 +115,7 @@ def sync(
 ) -> FaceCollection:
     """查询重采请求 (query a face re-collection request)
 
-     Old photos can stop producing usable face features after an algorithm upgrade; WeChat Pay then asks
+    Old photos can stop producing usable face features after an algorithm upgrade; WeChat Pay then asks
     for the user's photo to be collected again. This returns one such request.
 
     Args:
@@ -154,7 +154,7 @@ async def asyncio_detailed(
 ) -> Response[FaceCollection | WeChatPayErrorBody]:
     """查询重采请求 (query a face re-collection request)
 
-     Old photos can stop producing usable face features after an algorithm upgrade; WeChat Pay then asks
+    Old photos can stop producing usable face features after an algorithm upgrade; WeChat Pay then asks
     for the user's photo to be collected again. This returns one such request.
 
     Args:
@@ -189,7 +189,7 @@ async def asyncio(
 ) -> FaceCollection:
     """查询重采请求 (query a face re-collection request)
 
-     Old photos can stop producing usable face features after an algorithm upgrade; WeChat Pay then asks
+    Old photos can stop producing usable face features after an algorithm upgrade; WeChat Pay then asks
     for the user's photo to be collected again. This returns one such request.
 
     Args:

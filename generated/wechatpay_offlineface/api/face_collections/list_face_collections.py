@@ -82,6 +82,10 @@ def sync_detailed(
 ) -> Response[FaceCollectionList | WeChatPayErrorBody]:
     """查询重采用户列表 (list the users of an organization who must be re-collected)
 
+    One page of the organization's re-collection requests. No total count or links are documented: page
+    with `offset` and `limit` until a page is shorter than `limit` (`wechatpay_offlineface.pagination`
+    does it for you).
+
     Args:
         organization_id (str):
         offset (int | Unset):
@@ -118,6 +122,10 @@ def sync(
     limit: int | Unset = UNSET,
 ) -> FaceCollectionList:
     """查询重采用户列表 (list the users of an organization who must be re-collected)
+
+    One page of the organization's re-collection requests. No total count or links are documented: page
+    with `offset` and `limit` until a page is shorter than `limit` (`wechatpay_offlineface.pagination`
+    does it for you).
 
     Args:
         organization_id (str):
@@ -158,6 +166,10 @@ async def asyncio_detailed(
 ) -> Response[FaceCollectionList | WeChatPayErrorBody]:
     """查询重采用户列表 (list the users of an organization who must be re-collected)
 
+    One page of the organization's re-collection requests. No total count or links are documented: page
+    with `offset` and `limit` until a page is shorter than `limit` (`wechatpay_offlineface.pagination`
+    does it for you).
+
     Args:
         organization_id (str):
         offset (int | Unset):
@@ -192,6 +204,10 @@ async def asyncio(
     limit: int | Unset = UNSET,
 ) -> FaceCollectionList:
     """查询重采用户列表 (list the users of an organization who must be re-collected)
+
+    One page of the organization's re-collection requests. No total count or links are documented: page
+    with `offset` and `limit` until a page is shorter than `limit` (`wechatpay_offlineface.pagination`
+    does it for you).
 
     Args:
         organization_id (str):

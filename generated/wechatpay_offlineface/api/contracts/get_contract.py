@@ -1,0 +1,210 @@
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.contract import Contract
+from ...models.we_chat_pay_error_body import WeChatPayErrorBody
+from ...types import UNSET, Response, Unset, check_path_segment, check_text, http_status, parse_body, success_body
+
+
+def _get_kwargs(
+    contract_id: str,
+    *,
+    appid: str | Unset = UNSET,
+) -> dict[str, Any]:
+    check_path_segment("contract_id", contract_id)
+    check_text("appid", appid)
+
+    params: dict[str, Any] = {}
+
+    params["appid"] = appid
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v3/offlineface/contracts/{contract_id}".format(
+            contract_id=quote(str(contract_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Contract | WeChatPayErrorBody | None:
+    if response.status_code == 200:
+        response_200 = Contract.from_dict(response.json())
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = WeChatPayErrorBody.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = WeChatPayErrorBody.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Contract | WeChatPayErrorBody]:
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parse_body(lambda: _parse_response(client=client, response=response), response),
+    )
+
+
+def sync_detailed(
+    contract_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    appid: str | Unset = UNSET,
+) -> Response[Contract | WeChatPayErrorBody]:
+    """查询签约 (query a withholding contract)
+
+    Returns a contract by ID, with the times it was signed and terminated.
+
+    Args:
+        contract_id (str):
+        appid (str | Unset):
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Contract | WeChatPayErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        contract_id=contract_id,
+        appid=appid,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    contract_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    appid: str | Unset = UNSET,
+) -> Contract:
+    """查询签约 (query a withholding contract)
+
+    Returns a contract by ID, with the times it was signed and terminated.
+
+    Args:
+        contract_id (str):
+        appid (str | Unset):
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Contract
+    """
+
+    return cast(
+        Contract,
+        success_body(
+            sync_detailed(
+                contract_id=contract_id,
+                client=client,
+                appid=appid,
+            )
+        ),
+    )
+
+
+async def asyncio_detailed(
+    contract_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    appid: str | Unset = UNSET,
+) -> Response[Contract | WeChatPayErrorBody]:
+    """查询签约 (query a withholding contract)
+
+    Returns a contract by ID, with the times it was signed and terminated.
+
+    Args:
+        contract_id (str):
+        appid (str | Unset):
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Contract | WeChatPayErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        contract_id=contract_id,
+        appid=appid,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    contract_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    appid: str | Unset = UNSET,
+) -> Contract:
+    """查询签约 (query a withholding contract)
+
+    Returns a contract by ID, with the times it was signed and terminated.
+
+    Args:
+        contract_id (str):
+        appid (str | Unset):
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Contract
+    """
+
+    return cast(
+        Contract,
+        success_body(
+            await asyncio_detailed(
+                contract_id=contract_id,
+                client=client,
+                appid=appid,
+            )
+        ),
+    )

@@ -1,0 +1,218 @@
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.presign_request import PresignRequest
+from ...models.presign_result import PresignResult
+from ...models.we_chat_pay_error_body import WeChatPayErrorBody
+from ...types import Response, http_status, parse_body, success_body
+
+
+def _get_kwargs(
+    *,
+    body: PresignRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v3/offlineface/contracts/presign",
+        "extensions": {
+            "wechatpay.sensitive_fields": (
+                "facepay_user.identification.identification_number",
+                "facepay_user.phone",
+                "limit_bank_card.bank_card_number",
+                "limit_bank_card.identification.identification_number",
+                "limit_bank_card.identification_name",
+                "limit_bank_card.phone",
+            ),
+        },
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PresignResult | WeChatPayErrorBody | None:
+    if response.status_code == 200:
+        response_200 = PresignResult.from_dict(response.json())
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = WeChatPayErrorBody.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = WeChatPayErrorBody.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PresignResult | WeChatPayErrorBody]:
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parse_body(lambda: _parse_response(client=client, response=response), response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: PresignRequest,
+) -> Response[PresignResult | WeChatPayErrorBody]:
+    """预签约 (pre-sign a withholding contract)
+
+    Pre-signs a withholding contract, optionally pinning the bank card (designated-card or priority-card
+    signing), and returns the token the user signs with in WeChat's official mini-program. One-click
+    card binding does not support every bank: test before going live. The identity number, the phones,
+    the card number and the card holder's name are sensitive: pass the plaintext, the client encrypts
+    them and sends `Wechatpay-Serial`.
+
+    Args:
+        body (PresignRequest): 预签约请求 (a pre-signing request)
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PresignResult | WeChatPayErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: PresignRequest,
+) -> PresignResult:
+    """预签约 (pre-sign a withholding contract)
+
+    Pre-signs a withholding contract, optionally pinning the bank card (designated-card or priority-card
+    signing), and returns the token the user signs with in WeChat's official mini-program. One-click
+    card binding does not support every bank: test before going live. The identity number, the phones,
+    the card number and the card holder's name are sensitive: pass the plaintext, the client encrypts
+    them and sends `Wechatpay-Serial`.
+
+    Args:
+        body (PresignRequest): 预签约请求 (a pre-signing request)
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PresignResult
+    """
+
+    return cast(
+        PresignResult,
+        success_body(
+            sync_detailed(
+                client=client,
+                body=body,
+            )
+        ),
+    )
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: PresignRequest,
+) -> Response[PresignResult | WeChatPayErrorBody]:
+    """预签约 (pre-sign a withholding contract)
+
+    Pre-signs a withholding contract, optionally pinning the bank card (designated-card or priority-card
+    signing), and returns the token the user signs with in WeChat's official mini-program. One-click
+    card binding does not support every bank: test before going live. The identity number, the phones,
+    the card number and the card holder's name are sensitive: pass the plaintext, the client encrypts
+    them and sends `Wechatpay-Serial`.
+
+    Args:
+        body (PresignRequest): 预签约请求 (a pre-signing request)
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PresignResult | WeChatPayErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: PresignRequest,
+) -> PresignResult:
+    """预签约 (pre-sign a withholding contract)
+
+    Pre-signs a withholding contract, optionally pinning the bank card (designated-card or priority-card
+    signing), and returns the token the user signs with in WeChat's official mini-program. One-click
+    card binding does not support every bank: test before going live. The identity number, the phones,
+    the card number and the card holder's name are sensitive: pass the plaintext, the client encrypts
+    them and sends `Wechatpay-Serial`.
+
+    Args:
+        body (PresignRequest): 预签约请求 (a pre-signing request)
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PresignResult
+    """
+
+    return cast(
+        PresignResult,
+        success_body(
+            await asyncio_detailed(
+                client=client,
+                body=body,
+            )
+        ),
+    )

@@ -1,0 +1,208 @@
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.auth_info import AuthInfo
+from ...models.auth_info_request import AuthInfoRequest
+from ...models.we_chat_pay_error_body import WeChatPayErrorBody
+from ...types import Response, http_status, parse_body, success_body
+
+
+def _get_kwargs(
+    *,
+    body: AuthInfoRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v3/offlineface/authinfo",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AuthInfo | WeChatPayErrorBody | None:
+    if response.status_code == 200:
+        response_200 = AuthInfo.from_dict(response.json())
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = WeChatPayErrorBody.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = WeChatPayErrorBody.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AuthInfo | WeChatPayErrorBody]:
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parse_body(lambda: _parse_response(client=client, response=response), response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: AuthInfoRequest,
+) -> Response[AuthInfo | WeChatPayErrorBody]:
+    """获取authinfo (get the authinfo a face device needs)
+
+    Exchanges the raw data produced by the offline face SDK on a device for the authinfo that the device
+    SDK needs to sync the organization's faces and to pay. Cache it and renew it at least every hour: a
+    device that goes offline when its authinfo expires becomes unusable (device error 271382020 usually
+    means an expired authinfo or a skewed device clock). The official guide speaks of an `expires_in`;
+    no source shows it in this answer, and an answer that has it keeps it.
+
+    Args:
+        body (AuthInfoRequest): 获取authinfo请求 (an authinfo request)
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuthInfo | WeChatPayErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: AuthInfoRequest,
+) -> AuthInfo:
+    """获取authinfo (get the authinfo a face device needs)
+
+    Exchanges the raw data produced by the offline face SDK on a device for the authinfo that the device
+    SDK needs to sync the organization's faces and to pay. Cache it and renew it at least every hour: a
+    device that goes offline when its authinfo expires becomes unusable (device error 271382020 usually
+    means an expired authinfo or a skewed device clock). The official guide speaks of an `expires_in`;
+    no source shows it in this answer, and an answer that has it keeps it.
+
+    Args:
+        body (AuthInfoRequest): 获取authinfo请求 (an authinfo request)
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuthInfo
+    """
+
+    return cast(
+        AuthInfo,
+        success_body(
+            sync_detailed(
+                client=client,
+                body=body,
+            )
+        ),
+    )
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: AuthInfoRequest,
+) -> Response[AuthInfo | WeChatPayErrorBody]:
+    """获取authinfo (get the authinfo a face device needs)
+
+    Exchanges the raw data produced by the offline face SDK on a device for the authinfo that the device
+    SDK needs to sync the organization's faces and to pay. Cache it and renew it at least every hour: a
+    device that goes offline when its authinfo expires becomes unusable (device error 271382020 usually
+    means an expired authinfo or a skewed device clock). The official guide speaks of an `expires_in`;
+    no source shows it in this answer, and an answer that has it keeps it.
+
+    Args:
+        body (AuthInfoRequest): 获取authinfo请求 (an authinfo request)
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuthInfo | WeChatPayErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: AuthInfoRequest,
+) -> AuthInfo:
+    """获取authinfo (get the authinfo a face device needs)
+
+    Exchanges the raw data produced by the offline face SDK on a device for the authinfo that the device
+    SDK needs to sync the organization's faces and to pay. Cache it and renew it at least every hour: a
+    device that goes offline when its authinfo expires becomes unusable (device error 271382020 usually
+    means an expired authinfo or a skewed device clock). The official guide speaks of an `expires_in`;
+    no source shows it in this answer, and an answer that has it keeps it.
+
+    Args:
+        body (AuthInfoRequest): 获取authinfo请求 (an authinfo request)
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuthInfo
+    """
+
+    return cast(
+        AuthInfo,
+        success_body(
+            await asyncio_detailed(
+                client=client,
+                body=body,
+            )
+        ),
+    )

@@ -1,0 +1,200 @@
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.repayment_url import RepaymentUrl
+from ...models.repayment_url_request import RepaymentUrlRequest
+from ...models.we_chat_pay_error_body import WeChatPayErrorBody
+from ...types import Response, http_status, parse_body, success_body
+
+
+def _get_kwargs(
+    *,
+    body: RepaymentUrlRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v3/offlineface/repayment-url",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> RepaymentUrl | WeChatPayErrorBody | None:
+    if response.status_code == 200:
+        response_200 = RepaymentUrl.from_dict(response.json())
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = WeChatPayErrorBody.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = WeChatPayErrorBody.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[RepaymentUrl | WeChatPayErrorBody]:
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parse_body(lambda: _parse_response(client=client, response=response), response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RepaymentUrlRequest,
+) -> Response[RepaymentUrl | WeChatPayErrorBody]:
+    """获取还款链接 (get a repayment link)
+
+    A link with which a WeChat account repays the orders WeChat Pay advanced the money for (垫资). The
+    provider checks with the family, forwards the link to the account that will repay, then terminates
+    the contract so that the user can sign again with another account.
+
+    Args:
+        body (RepaymentUrlRequest): 获取还款链接请求 (a repayment link request)
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[RepaymentUrl | WeChatPayErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RepaymentUrlRequest,
+) -> RepaymentUrl:
+    """获取还款链接 (get a repayment link)
+
+    A link with which a WeChat account repays the orders WeChat Pay advanced the money for (垫资). The
+    provider checks with the family, forwards the link to the account that will repay, then terminates
+    the contract so that the user can sign again with another account.
+
+    Args:
+        body (RepaymentUrlRequest): 获取还款链接请求 (a repayment link request)
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        RepaymentUrl
+    """
+
+    return cast(
+        RepaymentUrl,
+        success_body(
+            sync_detailed(
+                client=client,
+                body=body,
+            )
+        ),
+    )
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RepaymentUrlRequest,
+) -> Response[RepaymentUrl | WeChatPayErrorBody]:
+    """获取还款链接 (get a repayment link)
+
+    A link with which a WeChat account repays the orders WeChat Pay advanced the money for (垫资). The
+    provider checks with the family, forwards the link to the account that will repay, then terminates
+    the contract so that the user can sign again with another account.
+
+    Args:
+        body (RepaymentUrlRequest): 获取还款链接请求 (a repayment link request)
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[RepaymentUrl | WeChatPayErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RepaymentUrlRequest,
+) -> RepaymentUrl:
+    """获取还款链接 (get a repayment link)
+
+    A link with which a WeChat account repays the orders WeChat Pay advanced the money for (垫资). The
+    provider checks with the family, forwards the link to the account that will repay, then terminates
+    the contract so that the user can sign again with another account.
+
+    Args:
+        body (RepaymentUrlRequest): 获取还款链接请求 (a repayment link request)
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        RepaymentUrl
+    """
+
+    return cast(
+        RepaymentUrl,
+        success_body(
+            await asyncio_detailed(
+                client=client,
+                body=body,
+            )
+        ),
+    )

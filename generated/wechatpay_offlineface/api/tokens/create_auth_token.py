@@ -1,0 +1,208 @@
+from typing import Any, cast
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.auth_token import AuthToken
+from ...models.auth_token_request import AuthTokenRequest
+from ...models.we_chat_pay_error_body import WeChatPayErrorBody
+from ...types import Response, http_status, parse_body, success_body
+
+
+def _get_kwargs(
+    *,
+    body: AuthTokenRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v3/offlinefacemch/tokens",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AuthToken | WeChatPayErrorBody | None:
+    if response.status_code == 200:
+        response_200 = AuthToken.from_dict(response.json())
+
+        return response_200
+
+    if 400 <= response.status_code <= 499:
+        response_4xx = WeChatPayErrorBody.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = WeChatPayErrorBody.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AuthToken | WeChatPayErrorBody]:
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parse_body(lambda: _parse_response(client=client, response=response), response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: AuthTokenRequest,
+) -> Response[AuthToken | WeChatPayErrorBody]:
+    """获取授权凭证 (get a token for the official mini-program)
+
+    A token that the service provider's mini-program or H5 page passes when it opens WeChat's official
+    K12 mini-program, where the user uploads the face photo and signs the withholding contract. The
+    token is valid for 5 minutes: get it on the last page before the jump. It cannot be used for signing
+    with a designated bank card; use `presignContract` for that.
+
+    Args:
+        body (AuthTokenRequest): 获取授权凭证请求 (token request). The docs mark no field required; the
+            SDKs always send all three, and the mini-program needs them, so they are required here.
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuthToken | WeChatPayErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: AuthTokenRequest,
+) -> AuthToken:
+    """获取授权凭证 (get a token for the official mini-program)
+
+    A token that the service provider's mini-program or H5 page passes when it opens WeChat's official
+    K12 mini-program, where the user uploads the face photo and signs the withholding contract. The
+    token is valid for 5 minutes: get it on the last page before the jump. It cannot be used for signing
+    with a designated bank card; use `presignContract` for that.
+
+    Args:
+        body (AuthTokenRequest): 获取授权凭证请求 (token request). The docs mark no field required; the
+            SDKs always send all three, and the mini-program needs them, so they are required here.
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuthToken
+    """
+
+    return cast(
+        AuthToken,
+        success_body(
+            sync_detailed(
+                client=client,
+                body=body,
+            )
+        ),
+    )
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: AuthTokenRequest,
+) -> Response[AuthToken | WeChatPayErrorBody]:
+    """获取授权凭证 (get a token for the official mini-program)
+
+    A token that the service provider's mini-program or H5 page passes when it opens WeChat's official
+    K12 mini-program, where the user uploads the face photo and signs the withholding contract. The
+    token is valid for 5 minutes: get it on the last page before the jump. It cannot be used for signing
+    with a designated bank card; use `presignContract` for that.
+
+    Args:
+        body (AuthTokenRequest): 获取授权凭证请求 (token request). The docs mark no field required; the
+            SDKs always send all three, and the mini-program needs them, so they are required here.
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuthToken | WeChatPayErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: AuthTokenRequest,
+) -> AuthToken:
+    """获取授权凭证 (get a token for the official mini-program)
+
+    A token that the service provider's mini-program or H5 page passes when it opens WeChat's official
+    K12 mini-program, where the user uploads the face photo and signs the withholding contract. The
+    token is valid for 5 minutes: get it on the last page before the jump. It cannot be used for signing
+    with a designated bank card; use `presignContract` for that.
+
+    Args:
+        body (AuthTokenRequest): 获取授权凭证请求 (token request). The docs mark no field required; the
+            SDKs always send all three, and the mini-program needs them, so they are required here.
+
+    Raises:
+        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
+        errors.MalformedResponse: If a 2xx body does not match the API description.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuthToken
+    """
+
+    return cast(
+        AuthToken,
+        success_body(
+            await asyncio_detailed(
+                client=client,
+                body=body,
+            )
+        ),
+    )
