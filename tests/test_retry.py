@@ -19,6 +19,7 @@ from wechatpay_offlineface import Client, errors
 from wechatpay_offlineface.api.face_collections import get_face_collection
 from wechatpay_signing import DEFAULT_RETRY, RETRY_STATUSES, httpx_args
 
+from .operations import Operation, operations
 from .support import (
     merchant_public_pem,
     openssl_verify,
@@ -176,3 +177,42 @@ def test_the_default_policy() -> None:
     assert DEFAULT_RETRY.allowed_methods == frozenset({"GET", "HEAD"})
     assert set(DEFAULT_RETRY.status_forcelist) == set(RETRY_STATUSES) >= {429, 500, 502, 503, 504, 561}
     assert DEFAULT_RETRY.respect_retry_after_header and DEFAULT_RETRY.max_backoff_wait == 5.0
+
+
+@MODES
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+async def test_a_write_marked_idempotent_is_retried_and_others_are_sent_once(
+    mode: str, method: str, sleeps: list[float]
+) -> None:
+    """The "wechatpay.idempotent" extension (set by the template for x-wechatpay-idempotent operations)."""
+    for extensions, attempts in [({"wechatpay.idempotent": True}, 2), ({}, 1), ({"wechatpay.idempotent": "yes"}, 1)]:
+        server = ScriptedWeChatPay(500, None)
+        mock = httpx.MockTransport(server)
+        args = httpx_args(make_auth(), transport=mock, async_transport=mock)
+        request_args: dict[str, Any] = {"json": {"out_trade_no": "1217752501201407033233368018"}}
+        if mode == "sync":
+            with httpx.Client(base_url=HOST, **args) as client:
+                response = client.request(method, "/v3/offlineface/x", extensions=extensions, **request_args)
+        else:
+            async with httpx.AsyncClient(base_url=HOST, **args) as aclient:
+                response = await aclient.request(method, "/v3/offlineface/x", extensions=extensions, **request_args)
+        assert len(server.authorizations) == attempts, extensions
+        assert all(server.openssl_accepted)  # each attempt signed afresh over the same body
+        assert response.status_code == (200 if attempts == 2 else 500)
+
+
+WRITES = [op for op in operations() if op.method in ("POST", "PATCH", "PUT", "DELETE")]
+
+
+@pytest.mark.parametrize("operation", WRITES, ids=str)
+def test_generated_writes_are_retried_only_when_the_spec_marks_them_idempotent(
+    operation: Operation, sleeps: list[float]
+) -> None:
+    server = ScriptedWeChatPay(500, 500, 500)
+    mock = httpx.MockTransport(server)
+    client = Client(base_url=HOST, httpx_args=httpx_args(make_auth(), transport=mock, async_transport=mock))
+    args, kwargs = operation.call_args(client)
+    response = operation.module.sync_detailed(*args, **kwargs)
+    marked = operation.raw.get("x-wechatpay-idempotent") is True
+    assert len(server.authorizations) == (DEFAULT_RETRY.total + 1 if marked else 1)
+    assert response.status_code == 500

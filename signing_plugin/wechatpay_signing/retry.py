@@ -165,9 +165,10 @@ class SigningTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         if retry is None:
             self._outer = inner
         else:
-            from httpx_retries import RetryTransport
+            # httpx-retries' loop, which also retries a request marked "wechatpay.idempotent" whatever its method.
+            from .retry_policy import IdempotentAwareRetryTransport
 
-            self._outer = RetryTransport(transport=inner, retry=retry)
+            self._outer = IdempotentAwareRetryTransport(transport=inner, retry=retry)
 
     def with_client_settings(self, **settings: Any) -> SigningTransport:
         """A new transport like this one whose pools use these settings (``TRANSPORT_SETTINGS`` names them)."""
@@ -206,7 +207,9 @@ def retrying_transport(
 ) -> SigningTransport:
     """A transport for ``httpx.Client`` and ``httpx.AsyncClient`` that retries, signing each attempt afresh.
 
-    ``retry`` is the policy, ``DEFAULT_RETRY`` unless given.
+    ``retry`` is the policy, ``DEFAULT_RETRY`` unless given. A request whose extensions hold
+    ``{"wechatpay.idempotent": True}`` (the generated client sets it for operations the spec marks
+    ``x-wechatpay-idempotent``) is retried under that policy whatever its method; other POSTs and PATCHes are not.
     """
     return SigningTransport(auth, retry or default_retry(), transport=transport, async_transport=async_transport)
 
