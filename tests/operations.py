@@ -97,10 +97,10 @@ class Operation:
         return value
 
     @property
-    def success_model(self) -> type | None:
+    def success_model(self) -> Any:
         """The class sync() returns, or None for an operation that answers 204."""
         annotation = inspect.signature(self.module.sync).return_annotation
-        return None if annotation is None or annotation == "None" else annotation  # type: ignore[no-any-return]
+        return None if annotation is None or annotation == "None" else annotation
 
     @property
     def sensitive_fields(self) -> tuple[str, ...]:

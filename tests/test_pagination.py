@@ -94,7 +94,7 @@ async def test_a_forged_page_stops_the_walk(mode: str) -> None:
 @pytest.mark.parametrize("bad", [{"page_size": 0}, {"page_size": True}, {"offset": -1}, {"page_size": "20"}])
 def test_bad_arguments_are_refused_before_any_call(bad: dict[str, Any]) -> None:
     server = PagedWeChatPay(3)
-    with pytest.raises(ValueError, match=r"page_size|offset"):
+    with pytest.raises(errors.InvalidRequestError, match=r"page_size|offset"):
         list(iter_face_collections(client(server), organization_id="O1", **bad))
     assert server.queries == []
 

@@ -185,7 +185,12 @@ async def test_a_write_marked_idempotent_is_retried_and_others_are_sent_once(
     mode: str, method: str, sleeps: list[float]
 ) -> None:
     """The "wechatpay.idempotent" extension (set by the template for x-wechatpay-idempotent operations)."""
-    for extensions, attempts in [({"wechatpay.idempotent": True}, 2), ({}, 1), ({"wechatpay.idempotent": "yes"}, 1)]:
+    cases: list[tuple[dict[str, Any], int]] = [
+        ({"wechatpay.idempotent": True}, 2),
+        ({}, 1),
+        ({"wechatpay.idempotent": "yes"}, 1),
+    ]
+    for extensions, attempts in cases:
         server = ScriptedWeChatPay(500, None)
         mock = httpx.MockTransport(server)
         args = httpx_args(make_auth(), transport=mock, async_transport=mock)

@@ -22,9 +22,9 @@ MAX_PAGES = 10_000
 
 def _check(page_size: int, offset: int) -> None:
     if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
-        raise ValueError(f"page_size must be an integer of at least 1, not {page_size!r}")
+        raise errors.InvalidRequestError(f"page_size must be an integer of at least 1, not {page_size!r}")
     if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-        raise ValueError(f"offset must be an integer of at least 0, not {offset!r}")
+        raise errors.InvalidRequestError(f"offset must be an integer of at least 0, not {offset!r}")
 
 
 def _too_many_pages() -> errors.MalformedResponse:
@@ -40,7 +40,8 @@ def iter_face_collections(
 ) -> Iterator[FaceCollection]:
     """Each re-collection request of the organization, from ``offset`` on, fetching a page of ``page_size`` at a time.
 
-    Raises what ``list_face_collections.sync`` raises (``errors.ApiError``, ``SignatureVerificationError``, ...),
+    A bad ``page_size`` or ``offset`` raises ``errors.InvalidRequestError`` (a ValueError) before any call. Then it
+    raises what ``list_face_collections.sync`` raises (``errors.ApiError``, ``SignatureVerificationError``, ...),
     at the page where it happens; the requests of earlier pages have been yielded by then.
     """
     _check(page_size, offset)

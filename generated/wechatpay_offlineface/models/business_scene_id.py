@@ -2,13 +2,13 @@ from enum import IntEnum
 
 
 class BusinessSceneId(IntEnum):
-    VALUE_3 = 3
-    VALUE_4 = 4
-    VALUE_5 = 5
-    VALUE_6 = 6
-    VALUE_124 = 124
-    VALUE_125 = 125
-    VALUE_126 = 126
+    CANTEEN = 3
+    SUPERMARKET = 4
+    SCHOOL_CLINIC = 5
+    K12_TEST = 6
+    GROUP_MEAL_TEST = 124
+    CORPORATE_CANTEEN = 125
+    TENCENT_CANTEEN = 126
 
     def __str__(self) -> str:
         return str(self.value)

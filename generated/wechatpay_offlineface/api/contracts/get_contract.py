@@ -54,7 +54,7 @@ def _parse_response(
         return response_5xx
 
     if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
+        raise errors.UnexpectedStatus(response.status_code, response.content, response.headers.get("Request-ID"))
     else:
         return None
 
@@ -85,7 +85,8 @@ def sync_detailed(
         appid (str | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
@@ -120,9 +121,11 @@ def sync(
         appid (str | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
+        errors.UnexpectedStatus: If the status is one the API description does not list (a 302, say).
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
@@ -156,7 +159,8 @@ async def asyncio_detailed(
         appid (str | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
@@ -189,9 +193,11 @@ async def asyncio(
         appid (str | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
+        errors.UnexpectedStatus: If the status is one the API description does not list (a 302, say).
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:

@@ -47,7 +47,7 @@ def _parse_response(
         return response_5xx
 
     if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
+        raise errors.UnexpectedStatus(response.status_code, response.content, response.headers.get("Request-ID"))
     else:
         return None
 
@@ -76,7 +76,8 @@ def sync_detailed(
         out_user_id (str):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
@@ -109,9 +110,11 @@ def sync(
         out_user_id (str):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
+        errors.UnexpectedStatus: If the status is one the API description does not list (a 302, say).
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
@@ -143,7 +146,8 @@ async def asyncio_detailed(
         out_user_id (str):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
@@ -174,9 +178,11 @@ async def asyncio(
         out_user_id (str):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
+        errors.UnexpectedStatus: If the status is one the API description does not list (a 302, say).
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:

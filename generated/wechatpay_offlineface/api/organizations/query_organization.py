@@ -53,7 +53,7 @@ def _parse_response(
         return response_5xx
 
     if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
+        raise errors.UnexpectedStatus(response.status_code, response.content, response.headers.get("Request-ID"))
     else:
         return None
 
@@ -85,7 +85,8 @@ def sync_detailed(
         organization_name (str | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
@@ -121,9 +122,11 @@ def sync(
         organization_name (str | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
+        errors.UnexpectedStatus: If the status is one the API description does not list (a 302, say).
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
@@ -158,7 +161,8 @@ async def asyncio_detailed(
         organization_name (str | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
@@ -192,9 +196,11 @@ async def asyncio(
         organization_name (str | Unset):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
+        errors.UnexpectedStatus: If the status is one the API description does not list (a 302, say).
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:

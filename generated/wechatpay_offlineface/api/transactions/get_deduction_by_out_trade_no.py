@@ -62,7 +62,7 @@ def _parse_response(
         return response_5xx
 
     if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
+        raise errors.UnexpectedStatus(response.status_code, response.content, response.headers.get("Request-ID"))
     else:
         return None
 
@@ -97,7 +97,8 @@ def sync_detailed(
         business_product_id (str):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
@@ -138,9 +139,11 @@ def sync(
         business_product_id (str):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
+        errors.UnexpectedStatus: If the status is one the API description does not list (a 302, say).
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
@@ -180,7 +183,8 @@ async def asyncio_detailed(
         business_product_id (str):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
@@ -219,9 +223,11 @@ async def asyncio(
         business_product_id (str):
 
     Raises:
-        ValueError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before anything is sent.
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+            anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
+        errors.UnexpectedStatus: If the status is one the API description does not list (a 302, say).
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
