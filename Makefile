@@ -22,8 +22,12 @@ $(INSTALLED): $(TOOLS) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[sandbox]'
 	touch $@
 
+SANDBOX_RULES := sandbox/wechatpay_sandbox/operations.json
+
 generate: $(TOOLS)
 	scripts/generate.sh generated
+	$(BIN)/python scripts/sandbox_operations.py openapi/offlineface.yaml > $(SANDBOX_RULES).tmp
+	mv $(SANDBOX_RULES).tmp $(SANDBOX_RULES)
 
 check-generated: $(TOOLS)
 	scripts/check_generated.sh

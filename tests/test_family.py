@@ -23,8 +23,10 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from wechatpay_offlineface import Client
-from wechatpay_signing import SignatureVerificationError
+from wechatpay_sandbox import SandboxServer
+from wechatpay_signing import SignatureVerificationError, WeChatPayAuth
 
+from .conftest import client_for as client_for_sandbox
 from .operations import Operation, operations
 from .support import merchant_public_pem, openssl_verify, signed_request_message, signed_response_headers
 from .test_client import make_auth
@@ -226,3 +228,30 @@ def test_any_path_value_is_refused_or_sent_as_one_segment_of_this_operation(oper
         verify_with_cryptography(request)
 
     check()
+
+
+@EACH
+@MODES
+async def test_each_operation_against_the_sandbox(
+    operation: Operation, mode: str, sandbox: SandboxServer, auth: WeChatPayAuth
+) -> None:
+    """Signed by our auth, checked by the sandbox (else 401), answered signed and verified (else an error)."""
+    client = client_for_sandbox(sandbox, auth)
+    if mode == "sync":
+        with client:
+            result: Any = await call(operation, mode, client)
+            detailed = await call(operation, mode, client, detailed=True)
+    else:
+        async with client:
+            result = await call(operation, mode, client)
+            detailed = await call(operation, mode, client, detailed=True)
+    assert detailed.status_code == operation.success_status and detailed.request_id.endswith("-sandbox")
+    if operation.success_example is None:
+        assert result is None and detailed.parsed is None
+        return
+    assert isinstance(result, operation.success_model)
+    # The sandbox echoes the path values it decoded: they arrived as sent.
+    answered = result.to_dict()
+    for parameter in operation.path_parameters:
+        if parameter["name"] in answered:
+            assert answered[parameter["name"]] == parameter["example"]

@@ -42,9 +42,7 @@ def test_the_sections_have_their_examples() -> None:
 
 
 @pytest.mark.parametrize("index", range(len(FAMILY)))
-def test_family_examples_run_against_the_sandbox(
-    index: int, sandbox: SandboxServer, auth: WeChatPayAuth, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_family_examples_run_against_the_sandbox(index: int, sandbox: SandboxServer, auth: WeChatPayAuth) -> None:
     with client_for(sandbox, auth) as client:
         namespace: dict[str, Any] = {"client": client}
         exec(compile(FAMILY[index], f"README family example {index}", "exec"), namespace)  # noqa: S102
@@ -57,7 +55,6 @@ def test_family_examples_run_against_the_sandbox(
                     return result
 
             assert len(asyncio.run(run())) == 4
-    assert capsys.readouterr().out.strip()  # each example prints what it got
 
 
 def test_the_escape_hatch_runs_against_the_sandbox(

@@ -20,10 +20,12 @@ from starlette.routing import Route
 from wechatpay_signing import protocol
 
 from .config import DEFAULT_FIXTURES, SandboxConfig
+from .family import ROUTES as FAMILY_ROUTES
 from .faults import FAULT_HEADER, FAULT_TABLE, FAULTS, Fault
 from .handlers import ROUTES, Answer, Handler, Sandbox
 from .hooks import notification_hooks
 from .signing import SignError, check_request, sign_response
+from .validation import checked
 
 __all__ = ["DEFAULT_FIXTURES", "FAULTS", "FAULT_HEADER", "SandboxConfig", "create_app"]
 
@@ -48,13 +50,21 @@ register_url_convertor("anything", _AnythingConvertor())
 
 def create_app(config: SandboxConfig) -> Starlette:
     sandbox = Sandbox.from_config(config)
-    routes = [Route(op.path, _endpoint(op.handler, sandbox), methods=[op.method]) for op in ROUTES]
+    # One route per path with all its methods, so a 405 lists them all in Allow; literal paths before those with
+    # parameters, so /contracts/presign is not taken for a contract ID.
+    by_path: dict[str, dict[str, Handler]] = {}
+    for op in [*ROUTES, *FAMILY_ROUTES]:
+        by_path.setdefault(op.path, {})[op.method] = checked(op.method, op.path, op.handler)
+    paths = sorted(by_path, key=lambda path: "{" in path)
+    routes = [Route(path, _endpoint(by_path[path], sandbox), methods=list(by_path[path])) for path in paths]
     routes += notification_hooks(sandbox.notifier)  # test hooks, outside WeChat Pay's API: not signed
     return Starlette(exception_handlers={404: _no_route, 405: _no_route}, routes=routes)
 
 
-def _endpoint(handler: Handler, sandbox: Sandbox) -> Callable[[Request], Awaitable[Response]]:
+def _endpoint(handlers: dict[str, Handler], sandbox: Sandbox) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
+        # Starlette answers HEAD where GET is served.
+        handler = handlers.get(request.method) or handlers["GET"]
         return await _serve(request, handler, sandbox)
 
     return endpoint
@@ -80,9 +90,12 @@ async def _serve(request: Request, handler: Handler, sandbox: Sandbox) -> Respon
         status, payload = early if early is not None else await handler(request, sandbox)
     except Answer as answer:
         status, payload = answer.status, answer.payload
-    content = fault.body(_json(payload))
+    # A 204 has no body, and is signed all the same (over the empty body).
+    content = fault.body(b"" if status == 204 else _json(payload))
     headers = fault.signed(_signature_headers(sandbox, content, age=fault.age))
-    headers |= {protocol.REQUEST_ID: request_id, "Content-Type": "application/json"}
+    headers |= {protocol.REQUEST_ID: request_id}
+    if status != 204:
+        headers["Content-Type"] = "application/json"
     if status == 429:
         headers["Retry-After"] = "1"
     return fault.respond(fault.sent(content), status, headers)

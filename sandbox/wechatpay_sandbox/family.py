@@ -1,8 +1,8 @@
 """The offline face family's other operations: fixed, spec-conforming answers (the business flow comes later).
 
-Each handler checks what WeChat Pay would refuse outright (a path that is not one segment per parameter, a body
-that is not a JSON object, a missing required query parameter) and answers a fixed body in the shape the OpenAPI
-document gives, echoing the IDs the caller sent so that a test can see they arrived intact. The two operations the
+A request reaches a handler once validation.py has checked it against the spec (parameters, body). Each handler
+answers a fixed body in the shape the OpenAPI document gives, echoing the IDs the caller sent so that a test can see
+they arrived intact. The two operations the
 document answers with 204 answer 204 with an empty, signed body. Request bodies are parsed, never logged.
 """
 
@@ -13,50 +13,22 @@ import json
 import re
 import uuid
 from typing import Any
-from urllib.parse import unquote
 
 from starlette.requests import Request
 
 from .handlers import Answer, Operation, Sandbox
+from .validation import path_values
 
 ORGANIZATION_ID = "OAABBCCDDeeff"
 NO_CONTENT = 204
 
 
-def _path_values(request: Request, template: str) -> dict[str, str]:
-    """The template's parameters from the raw path, each exactly one percent-decoded segment, or a 404."""
-    pattern = re.escape(template).replace(r"\{", "{").replace(r"\}", "}")
-    pattern = re.sub(r"{(\w+)}", r"(?P<\1>[^/]+)", pattern)
-    raw_path = request.scope["raw_path"].decode("latin-1")
-    match = re.fullmatch(pattern, raw_path)
-    if match is None:
-        raise Answer(404, "NOT_FOUND", f"{request.method} {request.url.path} is not served here")
-    values = {}
-    for name, raw in match.groupdict().items():
-        try:
-            values[name] = unquote(raw, errors="strict")
-        except UnicodeDecodeError:
-            raise Answer(400, "PARAM_ERROR", f"参数错误: {name} is not UTF-8") from None
-    return values
-
-
-async def _json_object(request: Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.body())
-    except (ValueError, RecursionError):
-        body = None
+async def _body(request: Request) -> dict[str, Any]:
+    """The JSON object body (validation.check has accepted it against the spec before the handler runs)."""
+    body = json.loads(await request.body())
     if not isinstance(body, dict):
         raise Answer(400, "PARAM_ERROR", "参数错误: the body must be a JSON object", {"location": "body"})
     return body
-
-
-def _required_query(request: Request, *names: str) -> dict[str, str]:
-    values = {name: request.query_params.get(name, "") for name in names}
-    for name, value in values.items():
-        if not value:
-            detail = {"field": name, "value": value, "issue": "is required", "location": "query"}
-            raise Answer(400, "PARAM_ERROR", f"参数错误: {name} is required", detail)
-    return values
 
 
 def _text(body: dict[str, Any], name: str, default: str) -> str:
@@ -83,12 +55,12 @@ async def query_organization(request: Request, sandbox: Sandbox) -> tuple[int, A
 
 
 async def create_auth_token(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    await _json_object(request)
+    await _body(request)
     return 200, {"token": uuid.uuid4().hex}
 
 
 async def get_face_user(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    ids = _path_values(request, FACE_USER)
+    ids = path_values(request, FACE_USER)
     return 200, {
         "user_id": "FU40F305Z4e2bb7d",
         "out_user_id": ids["out_user_id"],
@@ -104,28 +76,28 @@ async def get_face_user(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
 
 
 async def update_face_user(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    _path_values(request, FACE_USER)
-    await _json_object(request)
+    path_values(request, FACE_USER)
+    await _body(request)
     return NO_CONTENT, None
 
 
 async def terminate_contract(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    _path_values(request, TERMINATE)
+    path_values(request, TERMINATE)
     return NO_CONTENT, None
 
 
 async def get_device_auth_info(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    await _json_object(request)
+    await _body(request)
     return 200, {"authinfo": "sandbox-authinfo-" + uuid.uuid4().hex}
 
 
 async def presign_contract(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    await _json_object(request)
+    await _body(request)
     return 200, {"presign_token": "PT" + uuid.uuid4().hex[:16]}
 
 
 async def get_contract(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    ids = _path_values(request, CONTRACT)
+    ids = path_values(request, CONTRACT)
     return 200, {
         "contract_id": ids["contract_id"],
         "mchid": sandbox.config.credentials.mchid,
@@ -159,20 +131,20 @@ def _deduction(out_trade_no: str, sp_mchid: str, sub_mchid: str, amount: Any) ->
 
 
 async def create_deduction(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    body = await _json_object(request)
+    body = await _body(request)
     out_trade_no = _text(body, "out_trade_no", "sandbox-" + uuid.uuid4().hex[:16])
     sp_mchid = _text(body, "sp_mchid", sandbox.config.credentials.mchid)
     return 200, _deduction(out_trade_no, sp_mchid, _text(body, "sub_mchid", "1900000110"), body.get("amount"))
 
 
 async def get_deduction(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    ids = _path_values(request, DEDUCTION)
-    query = _required_query(request, "sp_mchid", "sub_mchid", "business_product_id")
+    ids = path_values(request, DEDUCTION)
+    query = request.query_params
     return 200, _deduction(ids["out_trade_no"], query["sp_mchid"], query["sub_mchid"], None)
 
 
 async def create_repayment_url(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    await _json_object(request)
+    await _body(request)
     token = uuid.uuid4().hex
     return 200, {"repayment_url": f"https://pay.weixin.qq.com/repayment?token={token}", "expire_at": _now(days=7)}
 
