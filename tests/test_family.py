@@ -28,7 +28,14 @@ from wechatpay_signing import SignatureVerificationError, WeChatPayAuth
 
 from .conftest import client_for as client_for_sandbox
 from .operations import Operation, operations
-from .support import merchant_public_pem, openssl_verify, signed_request_message, signed_response_headers
+from .support import (
+    PUBLIC_KEY_ID,
+    merchant_public_pem,
+    openssl_verify,
+    pem,
+    signed_request_message,
+    signed_response_headers,
+)
 from .test_client import make_auth
 
 HOST = "https://api.mch.weixin.qq.com"
@@ -37,6 +44,9 @@ AUTH = make_auth()  # one key parse for the module: parsing costs about 29 ms
 _public = serialization.load_pem_public_key(MERCHANT_PUBLIC_PEM)
 assert isinstance(_public, rsa.RSAPublicKey)
 MERCHANT_PUBLIC_KEY = _public
+_private = serialization.load_pem_private_key(pem("wechatpay_pub_key_private.pem"), password=None)
+assert isinstance(_private, rsa.RSAPrivateKey)
+WECHATPAY_PRIVATE_KEY = _private
 OPERATIONS = operations()
 EACH = pytest.mark.parametrize("operation", OPERATIONS, ids=str)
 MODES = pytest.mark.parametrize("mode", ["sync", "async"])
@@ -54,6 +64,20 @@ def without(body: Any, paths: tuple[str, ...]) -> Any:
         if isinstance(node, dict):
             node.pop(last, None)
     return body
+
+
+def at(body: Any, path: str) -> Any:
+    """The value at a dotted path, or None."""
+    for name in path.split("."):
+        body = body.get(name) if isinstance(body, dict) else None
+    return body
+
+
+def oaep_decrypt(ciphertext: str) -> str:
+    """RSA-OAEP (SHA-1, MGF1-SHA1) with the WeChat Pay public key's private half: what WeChat Pay does."""
+    sha1 = hashes.SHA1()  # noqa: S303 - the hash WeChat Pay's RSA-OAEP uses
+    oaep = padding.OAEP(mgf=padding.MGF1(algorithm=sha1), algorithm=sha1, label=None)
+    return WECHATPAY_PRIVATE_KEY.decrypt(base64.b64decode(ciphertext), oaep).decode()
 
 
 def same_instants(value: Any) -> Any:
@@ -91,6 +115,14 @@ class StrictWeChatPay:
             assert request.headers["Content-Type"] == "application/json"
             sent = json.loads(request.content)
             assert without(sent, op.sensitive_fields) == without(op.body_example, op.sensitive_fields)
+            # Each sensitive field arrives encrypted for WeChat Pay's key, named in Wechatpay-Serial, and opens (with
+            # the cryptography primitives, not our cipher) to what the caller passed.
+            for path in op.sensitive_fields:
+                plaintext = at(op.body_example, path)
+                if plaintext is not None:
+                    assert request.headers["Wechatpay-Serial"] == PUBLIC_KEY_ID
+                    assert at(sent, path) != plaintext
+                    assert oaep_decrypt(at(sent, path)) == plaintext
         # The signature covers method, raw target and the exact bytes sent: checked by openssl, not by our code.
         message, signature = signed_request_message(request)
         assert openssl_verify(MERCHANT_PUBLIC_PEM, message, signature)
