@@ -95,8 +95,8 @@ def test_the_readme_walkthrough_passes_as_written(tmp_path: Path) -> None:
         done = subprocess.run(command.split(), cwd=repository, env=env, capture_output=True, text=True, check=False)
         assert done.returncode == 0, f"{command} failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
 
-    module = repository / "generated" / "wechatpay_offlineface" / "api" / "devices" / "get_device_inspection.py"
+    module = repository / "generated" / "wechatpay_offlineface" / "api" / "iot_devices" / "get_device_inspection.py"
     assert module.is_file()
     assert "get_device_inspection" in (repository / "generated" / "README.md").read_text(encoding="utf-8")
     # The copy stayed a copy: this checkout's client has no such module.
-    assert not (ROOT / "generated" / "wechatpay_offlineface" / "api" / "devices").exists()
+    assert not (ROOT / "generated" / "wechatpay_offlineface" / "api" / "iot_devices").exists()
