@@ -51,6 +51,29 @@ def inline(spec: Mapping[str, Any], node: Any, depth: int = 0, *, names: bool = 
     return inlined
 
 
+def success(spec: Mapping[str, Any], operation: Mapping[str, Any]) -> tuple[int, Any]:
+    """The documented 2xx status and its first example body (None without a body): the sandbox's answer for an
+    operation no handler serves yet."""
+    code = next(code for code in operation["responses"] if str(code).startswith("2"))
+    response = resolve(spec, operation["responses"][code])
+    media = response.get("content", {}).get("application/json")
+    if media is None:
+        return int(code), None
+    examples = media.get("examples", {})
+    if not examples:
+        raise ValueError(f"{operation['operationId']}: its {code} answer has no example for the sandbox to send")
+    return int(code), resolve(spec, next(iter(examples.values())))["value"]
+
+
+def resolve(spec: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, Any]:
+    while "$ref" in node:
+        target: Any = spec
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
 def operations(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
     found = []
     for path, item in spec["paths"].items():
@@ -61,6 +84,7 @@ def operations(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
             parameters = [inline(spec, p) for p in operation.get("parameters", [])]
             body = operation.get("requestBody")
             body = None if body is None else inline(spec, body)
+            status, example = success(spec, operation)
             found.append(
                 {
                     "operation_id": operation["operationId"],
@@ -72,6 +96,8 @@ def operations(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
                     ],
                     "body_required": bool(body and body.get("required")),
                     "body_schema": None if body is None else body["content"]["application/json"]["schema"],
+                    "success_status": status,
+                    "success_example": example,
                 }
             )
     return found

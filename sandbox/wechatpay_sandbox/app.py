@@ -25,7 +25,7 @@ from .faults import FAULT_HEADER, FAULT_TABLE, FAULTS, Fault
 from .handlers import ROUTES, Answer, Handler, Sandbox
 from .hooks import notification_hooks
 from .signing import SignError, check_request, sign_response
-from .validation import checked
+from .validation import checked, template, unserved
 
 __all__ = ["DEFAULT_FIXTURES", "FAULTS", "FAULT_HEADER", "SandboxConfig", "create_app"]
 
@@ -53,8 +53,11 @@ def create_app(config: SandboxConfig) -> Starlette:
     # One route per path with all its methods, so a 405 lists them all in Allow; literal paths before those with
     # parameters, so /contracts/presign is not taken for a contract ID.
     by_path: dict[str, dict[str, Handler]] = {}
-    for op in [*ROUTES, *FAMILY_ROUTES]:
-        by_path.setdefault(op.path, {})[op.method] = checked(op.method, op.path, op.handler)
+    served = [(op.method, op.path, op.handler) for op in [*ROUTES, *FAMILY_ROUTES]]
+    # Operations of the spec without a handler yet answer the spec's example.
+    served += unserved({(method, template(path)) for method, path, _ in served})
+    for method, path, handler in served:
+        by_path.setdefault(path, {})[method] = checked(method, path, handler)
     paths = sorted(by_path, key=lambda path: "{" in path)
     routes = [Route(path, _endpoint(by_path[path], sandbox), methods=list(by_path[path])) for path in paths]
     routes += notification_hooks(sandbox.notifier)  # test hooks, outside WeChat Pay's API: not signed

@@ -103,6 +103,27 @@ async def check(request: Request, rule: dict[str, Any]) -> None:
     _check_value("", body, rule["body_schema"], "body")
 
 
+def _example_answer(status: int, example: Any) -> Handler:
+    async def answer(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
+        return status, example
+
+    return answer
+
+
+def unserved(served: set[tuple[str, str]]) -> list[tuple[str, str, Handler]]:
+    """(method, Starlette path, handler) for each spec operation no handler serves: it answers the spec's example.
+
+    So an operation added to the spec is served (with its documented answer, signed) as soon as ``make generate``
+    has written operations.json, before anyone writes its handler.
+    """
+    found: list[tuple[str, str, Handler]] = []
+    for (method, path), rule in _rules().items():
+        if (method, path) not in served:
+            handler = _example_answer(rule["success_status"], rule["success_example"])
+            found.append((method, re.sub(r"{(\w+)}", r"{\1:anything}", path), handler))
+    return found
+
+
 def checked(method: str, route_path: str, handler: Handler) -> Handler:
     """The handler, run only for a request its operation's rules accept (operations outside the spec as they are)."""
     rule = _rules().get((method, template(route_path)))
