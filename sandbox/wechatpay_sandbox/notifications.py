@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from wechatpay_signing import protocol
 
 from .signing import sign_response
 
@@ -159,7 +160,7 @@ class Notifier:
                 await asyncio.sleep(delay)
                 private_key, serial = self._signing_key()
                 headers = sign_response(private_key, serial, body, timestamp=int(time.time()))
-                headers |= {"Content-Type": "application/json", "Request-ID": uuid.uuid4().hex.upper()}
+                headers |= {"Content-Type": "application/json", protocol.REQUEST_ID: uuid.uuid4().hex.upper()}
                 try:
                     response = await client.post(url, content=body, headers=headers)
                 except httpx.HTTPError as error:

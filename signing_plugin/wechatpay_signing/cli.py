@@ -43,6 +43,7 @@ from .protocol import (
     ENV_PUBLIC_KEY_ID,
     ENV_PUBLIC_KEY_PATH,
     ENV_SERIAL_NO,
+    REQUEST_ID,
 )
 from .retry import httpx_args
 from .signer import MerchantSigner, new_nonce, request_message
@@ -301,7 +302,7 @@ def run_request(method: str, args: argparse.Namespace) -> int:
     code, message = ("-", shown(response.text))
     if isinstance(payload, dict):
         code, message = shown(payload.get("code", "-"), 64), shown(payload.get("message", "-"))
-    request_id = shown(response.headers.get("Request-ID", "-"), 64)
+    request_id = shown(response.headers.get(REQUEST_ID, "-"), 64)
     print(f"HTTP {response.status_code} {code}: {message} (Request-ID: {request_id})", file=sys.stderr)
     if isinstance(payload, dict) and payload.get("detail"):
         print(f"detail: {shown(json.dumps(payload['detail'], ensure_ascii=False), 1000)}", file=sys.stderr)

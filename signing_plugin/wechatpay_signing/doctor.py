@@ -16,7 +16,7 @@ from .auth import WeChatPayAuth
 from .clock import date_header_skew, describe_skew
 from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError
 from .keys import certificate_serial, load_certificate, load_private_key, load_public_key, read_pem
-from .protocol import PUBLIC_KEY_ID_PREFIX
+from .protocol import PUBLIC_KEY_ID_PREFIX, REQUEST_ID, WECHATPAY_SERIAL, WECHATPAY_SIGNATURE
 from .store import PlatformCertificateStore
 from .text import shown
 
@@ -127,7 +127,7 @@ def _code(response: httpx.Response) -> str:
     except ValueError:
         payload = None
     code, message = ("-", "-") if not isinstance(payload, dict) else (payload.get("code"), payload.get("message"))
-    request_id = shown(response.headers.get("Request-ID", "-"), 64)
+    request_id = shown(response.headers.get(REQUEST_ID, "-"), 64)
     return f"HTTP {response.status_code} {shown(code, 64)}: {shown(message)} (Request-ID: {request_id})"
 
 
@@ -146,10 +146,10 @@ def _accepted(where: str, response: httpx.Response) -> Finding:
 
 
 def _verified(auth: WeChatPayAuth, response: httpx.Response) -> Finding:
-    serial = shown(response.headers.get("Wechatpay-Serial", "-"), 64)
+    serial = shown(response.headers.get(WECHATPAY_SERIAL, "-"), 64)
     if response.is_success:  # the auth verified it already, or the call would have raised
         return ok(f"answer verified: signed by {serial}")
-    if "Wechatpay-Signature" not in response.headers:
+    if WECHATPAY_SIGNATURE not in response.headers:
         return skip(f"answer not verified: an error answer (HTTP {response.status_code}) without a signature")
     try:
         auth.verifier.verify(response.headers, response.content)

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 
 from .errors import AnswerError, WeChatPayError
+from .protocol import REQUEST_ID
 
 DEFAULT_MAX_BODY_SIZE = 4 * 1024 * 1024
 """Bytes an answer may decode to (4 MiB); WeChat Pay's answers are a few KiB."""
@@ -118,7 +119,7 @@ class _Body:
 def too_large(response: httpx.Response, max_size: int) -> ResponseTooLargeError:
     return ResponseTooLargeError(
         f"the body decodes to more than {max_size} bytes (the auth's max_body_size)",
-        request_id=response.headers.get("Request-ID"),
+        request_id=response.headers.get(REQUEST_ID),
         status_code=response.status_code,
     )
 
