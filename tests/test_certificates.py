@@ -25,6 +25,7 @@ from wechatpay_signing import (
     ClockSkewError,
     ConfigurationError,
     MerchantSigner,
+    PlatformCertificate,
     PlatformCertificateStore,
     ResponseVerifier,
     SignatureVerificationError,
@@ -32,6 +33,7 @@ from wechatpay_signing import (
     auth_from_env,
     certificate_serial,
 )
+from wechatpay_signing.cache import CertificateCache
 from wechatpay_signing.cli import main as cli
 
 Credentials = sandbox_credentials.SandboxCredentials
@@ -134,7 +136,8 @@ def test_rotation_to_the_new_certificate_is_picked_up_on_its_first_answer(
 ) -> None:
     # A service that last downloaded before the new certificate appeared: its cache holds only the old one.
     old = creds.platform_certificates[0]
-    (tmp_path / f"{old.serial}.pem").write_bytes((creds.folder / "wechatpay_side" / "platform_0_cert.pem").read_bytes())
+    cache = CertificateCache(tmp_path, creds.apiv3_key.encode(), creds.mchid)
+    cache.save([PlatformCertificate(old.serial, old.certificate)], time.time())
     wire = Downloads()
     store = store_for(creds, cert_sandbox.url, wire, cache_dir=tmp_path)
     client = client_with_store(creds, cert_sandbox.url, store)
@@ -335,7 +338,7 @@ def test_the_cache_lets_a_restarted_service_verify_before_downloading(
     store_for(creds, cert_sandbox.url, cache_dir=cache).refresh_or_raise()
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
     files = sorted(cache.iterdir())
-    assert [f.name for f in files] == sorted(f"{s}.pem" for s in serials(creds))
+    assert [f.name for f in files] == sorted([*(f"{s}.pem" for s in serials(creds)), "wechatpay-certificates.json"])
     assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
 
     wire = Downloads()
@@ -388,7 +391,8 @@ def test_the_certificates_command_writes_and_lists_them(
     printed = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in printed] == serials(creds)
     assert all(" valid " in line and " UTC " in line for line in printed)
-    assert sorted(p.stem for p in (tmp_path / "out").iterdir()) == sorted(serials(creds))
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == sorted([*(f"{s}.pem" for s in serials(creds)), "wechatpay-certificates.json"])
 
     monkeypatch.setenv("WECHATPAY_APIV3_KEY", "f" * 32)
     assert cli(["certificates", "--output", str(tmp_path / "other")]) == 3

@@ -16,6 +16,7 @@ EXPORTED = [
     "RETRY_STATUSES",
     "USER_AGENT",
     "AnswerError",
+    "CertificateCacheError",
     "CertificateDecryptionError",
     "CertificateError",
     "CertificateGetter",

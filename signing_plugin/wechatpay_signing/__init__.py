@@ -33,6 +33,7 @@ from .verifier import CertificateGetter, ResponseVerifier, response_message
 if typing.TYPE_CHECKING:
     from httpx_retries import Retry
 
+    from .cache import CertificateCacheError
     from .downloader import CertificateDecryptionError, CertificateError, PlatformCertificate
     from .store import PlatformCertificateStore
 
@@ -41,6 +42,7 @@ if typing.TYPE_CHECKING:
 # Certificate mode's names, by the module that holds each: they load on first use, so that importing this package
 # stays cheap for merchants in public-key mode (PEP 562).
 _LAZY = {
+    "CertificateCacheError": "cache",
     "CertificateDecryptionError": "downloader",
     "CertificateError": "downloader",
     "PlatformCertificate": "downloader",
@@ -66,6 +68,7 @@ __all__ = [
     "RETRY_STATUSES",
     "USER_AGENT",
     "AnswerError",
+    "CertificateCacheError",
     "CertificateDecryptionError",
     "CertificateError",
     "CertificateGetter",

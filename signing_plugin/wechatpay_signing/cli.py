@@ -17,6 +17,7 @@ from . import doctor
 from ._version import __version__
 from .auth import WeChatPayAuth
 from .base_url import check_base_url
+from .cache import CertificateCache
 from .credentials import auth_from_files, read_apiv3_key
 from .downloader import CertificateError
 from .env_file import read_env_file
@@ -125,7 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     certificates = commands.add_parser(
         "certificates", help="download, decrypt and verify the platform certificates; write them to a folder"
     )
-    certificates.add_argument("--output", type=Path, required=True, help="folder for <serial>.pem (made 0700)")
+    certificates.add_argument(
+        "--output",
+        type=Path,
+        required=True,
+        help="folder for <SERIAL>.pem and wechatpay-certificates.json (made 0700 if new; no other file is touched)",
+    )
     notification = commands.add_parser(
         "notification", help="verify and decrypt a saved notification (callback) and print it; needs the APIv3 key"
     )
@@ -202,13 +208,19 @@ def run_certificates(args: argparse.Namespace) -> int:
     apiv3_key = _apiv3_key(args)
     if apiv3_key is None:
         raise ConfigurationError(f"--apiv3-key-file, ${ENV_APIV3_KEY_PATH} or ${ENV_APIV3_KEY} is required")
-    store = PlatformCertificateStore(
-        _signer(args), apiv3_key, base_url=_base_url(args), cache_dir=args.output, timeout=args.timeout
-    )
+    signer = _signer(args)
+    # Checked before anything is sent: a symbolic link, another user's folder or one holding another user's
+    # file, or a folder others can write to is refused (CertificateCacheError), never changed.
+    output = CertificateCache(args.output, apiv3_key.encode(), signer.mchid)
+    output.check()
+    store = PlatformCertificateStore(signer, apiv3_key, base_url=_base_url(args), timeout=args.timeout)
     try:
         held = store.refresh_or_raise()  # a CertificateError's exit status is exit_code's
     finally:
         store.close()
+    if held:
+        # Only this command's own files: <SERIAL>.pem and wechatpay-certificates.json (a certificate_cache_dir).
+        output.save(held, time.time())
     if not store.has_certificates:
         print(
             "WeChat Pay has no platform certificates for this merchant (404 RESOURCE_NOT_EXISTS): verify its answers"

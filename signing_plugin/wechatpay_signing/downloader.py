@@ -11,6 +11,7 @@ import datetime
 import functools
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +22,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .cipher import decrypt_aes_256_gcm
-from .errors import AnswerError, SignatureVerificationError
+from .errors import AnswerError, ClockSkewError, SignatureVerificationError
 from .keys import certificate_serial, load_certificate, load_public_key
 from .logs import logger
-from .protocol import AUTHORIZATION, CERTIFICATES_PATH, REQUEST_ID
+from .protocol import AUTHORIZATION, CERTIFICATES_PATH, MAX_SKEW_SECONDS, REQUEST_ID
 from .signer import MerchantSigner
 from .text import shown
 from .verifier import ResponseVerifier
@@ -57,8 +58,9 @@ class PlatformCertificate:
     def not_after(self) -> datetime.datetime:
         return self.certificate.not_valid_after_utc
 
-    def valid_at(self, when: float) -> bool:
-        return self.not_before.timestamp() <= when <= self.not_after.timestamp()
+    def valid_at(self, when: float, tolerance: float = MAX_SKEW_SECONDS) -> bool:
+        """Valid at ``when``, give or take ``tolerance`` seconds (5 minutes: the clocks of the two sides differ)."""
+        return self.not_before.timestamp() - tolerance <= when <= self.not_after.timestamp() + tolerance
 
     def pem(self) -> bytes:
         return self.certificate.public_bytes(serialization.Encoding.PEM)
@@ -107,18 +109,26 @@ def decrypt_entries(entries: list[Any], apiv3_key: bytes, request_id: str | None
 
 
 def fetch_certificates(
-    client: httpx.Client, signer: MerchantSigner, apiv3_key: bytes, *, now: float | None = None
+    client: httpx.Client,
+    signer: MerchantSigner,
+    apiv3_key: bytes,
+    *,
+    now: float | None = None,
+    held: Mapping[str, rsa.RSAPublicKey] | None = None,
 ) -> list[PlatformCertificate] | None:
     """Download, decrypt and check the platform certificates; the valid ones, or None for a merchant with none.
 
-    The download must be signed by one of the certificates it contains, and each certificate valid now; expired
-    ones are left out. WeChat Pay answers merchants that only have the public key 404 RESOURCE_NOT_EXISTS.
+    The download must be signed by one of the certificates it contains that is valid now; expired ones are left
+    out. WeChat Pay answers merchants that only have the public key 404 RESOURCE_NOT_EXISTS: while certificates
+    are ``held``, that answer is believed only when one of them signed it (an unsigned 404 would drop them).
     """
     headers = {AUTHORIZATION: signer.authorization("GET", CERTIFICATES_PATH, b""), "Accept": "application/json"}
     response = client.get(CERTIFICATES_PATH, headers=headers)
     request_id = response.headers.get(REQUEST_ID)
     payload = _json(response, request_id)
     if response.status_code == 404 and payload.get("code") == "RESOURCE_NOT_EXISTS":
+        if held:
+            _verify_not_found(response, held, request_id)
         return None
     if not response.is_success:
         raise CertificateError(
@@ -135,6 +145,18 @@ def fetch_certificates(
         raise
 
 
+def _verify_not_found(response: httpx.Response, held: Mapping[str, rsa.RSAPublicKey], request_id: str | None) -> None:
+    try:
+        ResponseVerifier(held).verify(response.headers, response.content)
+    except (SignatureVerificationError, ClockSkewError) as error:
+        raise CertificateError(
+            f"the 404 RESOURCE_NOT_EXISTS answer is not signed by a certificate held ({error.reason}): the"
+            " certificates held are kept",
+            request_id=request_id,
+            status_code=response.status_code,
+        ) from None
+
+
 def _valid_certificates(
     response: httpx.Response, payload: dict[str, Any], apiv3_key: bytes, request_id: str | None, now: float | None
 ) -> list[PlatformCertificate]:
@@ -142,14 +164,19 @@ def _valid_certificates(
     if not isinstance(entries, list):
         raise CertificateError("the download has no data list")
     certificates = decrypt_entries(entries, apiv3_key, request_id)
-    try:
-        ResponseVerifier({c.serial: c.public_key for c in certificates}).verify(response.headers, response.content)
-    except SignatureVerificationError as error:
-        raise CertificateError(f"the download is not signed by a certificate it contains: {error.reason}") from None
     when = time.time() if now is None else now
     valid = [c for c in certificates if c.valid_at(when)]
     for expired in sorted({c.serial for c in certificates} - {c.serial for c in valid}):
         logger.info("ignored platform certificate %s: not valid now", expired)
+    if not valid:
+        raise CertificateError(f"the download lists no certificate valid now ({len(certificates)} listed)")
+    try:
+        # Only a certificate valid now may vouch for the download: an expired key may have leaked since.
+        ResponseVerifier({c.serial: c.public_key for c in valid}).verify(response.headers, response.content)
+    except SignatureVerificationError as error:
+        raise CertificateError(
+            f"the download is not signed by a certificate it contains that is valid now: {error.reason}"
+        ) from None
     return valid
 
 

@@ -5,7 +5,8 @@ Network failures stay httpx's own (``httpx.HTTPError``: timeouts, refused or dro
 
     WeChatPayError
     ├── ConfigurationError (also a ValueError)     credentials or arguments that cannot work; nothing was sent
-    │   └── errors.InvalidRequestError *           a call's argument that cannot be sent ("", "..", a lone surrogate)
+    │   ├── errors.InvalidRequestError *           a call's argument that cannot be sent ("", "..", a lone surrogate)
+    │   └── CertificateCacheError                  a certificate cache folder that is not safe, or a failed write
     ├── SensitiveFieldError (also a ValueError)    a field to encrypt that is not text or too long, or a ciphertext
     │                                              that does not open; never shows either
     ├── DeadlineExceededError (also a TimeoutError) the call outlasted its deadline, over attempts and reads

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from .cache import CertificateCache
+from .cache import CertificateCache, CertificateCacheError
 from .downloader import PlatformCertificate, fetch_certificates
 from .errors import ConfigurationError, WeChatPayError
 from .logs import logger
@@ -33,8 +33,9 @@ class PlatformCertificateStore:
     """Valid platform certificates by serial, downloaded with the merchant's signer and kept fresh.
 
     ``refresh`` is safe from any number of threads: one download at a time, and a caller that waited while
-    another thread refreshed does not download again. ``cache_dir`` keeps the certificates across restarts,
-    written atomically and readable by the owner only.
+    another thread refreshed does not download again. ``cache_dir`` keeps the certificates across restarts
+    (``cache.CertificateCache``: tied to the merchant by an HMAC under the APIv3 key; a folder that is a symbolic
+    link, another user's or writable by others raises CertificateCacheError here).
     """
 
     @without_locals  # the APIv3 key
@@ -61,7 +62,7 @@ class PlatformCertificateStore:
         self.refresh_interval = refresh_interval
         self.min_interval = min_interval
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
-        self._cache = CertificateCache(self.cache_dir) if self.cache_dir is not None else None
+        self._cache = CertificateCache(self.cache_dir, key, signer.mchid) if self.cache_dir is not None else None
         self._lock = threading.Lock()
         self._client: httpx.Client | None = None
         # Replaced whole: a reader in another thread sees the old set or the new one, never a mix.
@@ -74,12 +75,13 @@ class PlatformCertificateStore:
         self.last_error: str | None = None
         self.has_certificates = True  # until WeChat Pay says the merchant has none
         if self._cache is not None:
+            # An unsafe folder raises CertificateCacheError (a ConfigurationError) here; an unusable file is ignored.
             cached = self._cache.load(time.time())
             if cached is not None:
-                certificates, written = cached
+                certificates, downloaded_at = cached
                 self._take(certificates)
                 # The cache is as fresh as its last download: no need to download again before the schedule says so.
-                self._last_success = written
+                self._last_success = downloaded_at
 
     def __repr__(self) -> str:
         return f"PlatformCertificateStore(serials={sorted(self._held)!r}, base_url={self._base_url!r})"
@@ -172,7 +174,8 @@ class PlatformCertificateStore:
 
     def _download(self, now: float, *, raise_errors: bool) -> bool:
         try:
-            fetched = fetch_certificates(self._http(), self._signer, self._apiv3_key, now=now)
+            held = {c.serial: c.public_key for c in self._held.values() if c.valid_at(now)}
+            fetched = fetch_certificates(self._http(), self._signer, self._apiv3_key, now=now, held=held)
         except (WeChatPayError, httpx.HTTPError) as error:
             self.last_error = f"{type(error).__name__}: {error}"
             logger.warning("platform certificate refresh failed, keeping %s: %s", sorted(self._held), error)
@@ -186,7 +189,10 @@ class PlatformCertificateStore:
             logger.info("WeChat Pay has no platform certificates for this merchant (public-key mode)")
         self._take(fetched or [])
         if self._cache is not None:
-            self._cache.save(list(self._held.values()))
+            try:
+                self._cache.save(list(self._held.values()), now)
+            except CertificateCacheError as error:  # a full disk, say: the certificates downloaded still serve
+                logger.warning("platform certificates downloaded but not cached: %s", error)
         logger.info("platform certificates refreshed: %s", sorted(self._held))
         return True
 

@@ -199,7 +199,8 @@ class ResponseVerifier:
         timestamp = by_name[_TIMESTAMP]
         if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > _MAX_TIMESTAMP_DIGITS:
             raise reject(f"{WECHATPAY_TIMESTAMP} is not a Unix time in seconds")
-        skew = int(timestamp) - (time.time() if now is None else now)
+        when = time.time() if now is None else now
+        skew = int(timestamp) - when
         if abs(skew) > self.max_skew:
             raise ClockSkewError(
                 f"the local clock is {describe_skew(skew)} this response's {WECHATPAY_TIMESTAMP} ({skew:+.0f} s; at"
@@ -213,6 +214,13 @@ class ResponseVerifier:
             key = self.certificates.get(serial)
         if key is None:
             raise reject(f"unknown {WECHATPAY_SERIAL}; {self._known()}")
+        certificate = self._certificates.get(serial.upper())
+        if certificate is not None and when > certificate.not_valid_after_utc.timestamp() + self.max_skew:
+            # Checked at use: an expired certificate's key may have leaked since. max_skew allows for the clocks.
+            raise reject(
+                f"the platform certificate expired at {certificate.not_valid_after_utc:%Y-%m-%d %H:%M:%S} UTC"
+                f" (at most {self.max_skew} s allowed for the clocks); configure its successor"
+            )
 
         encoded = by_name[_SIGNATURE]
         if encoded.startswith(PROBE_SIGNATURE_PREFIX):
