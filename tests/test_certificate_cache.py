@@ -515,3 +515,14 @@ def test_a_damaged_cache_is_logged_by_its_file_and_downloaded_again(
     assert any(str(folder) in line for line in warnings), warnings
     assert not any("\x1b" in line for line in warnings)
     assert [c.serial for c in store.refresh_or_raise()] == serials(creds)
+
+
+def test_a_write_cleans_its_own_old_leftovers_only(creds: Credentials, tmp_path: Path) -> None:
+    folder = private_folder(tmp_path / "cache")
+    stale, in_progress = plant(folder, b"", name=".wechatpay-tmp-0a1b"), plant(folder, b"", name=".wechatpay-tmp-2c3d")
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    certificate = creds.platform_certificates[1]
+    CertificateCache(folder, creds.apiv3_key.encode(), creds.mchid).save(
+        [PlatformCertificate(certificate.serial, certificate.certificate)], time.time()
+    )
+    assert not stale.exists() and in_progress.exists()  # another process may be writing that one just now

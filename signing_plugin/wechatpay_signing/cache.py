@@ -11,8 +11,8 @@ A cache folder is a way into the verifier unless it is checked, so:
   opened folder, and must be regular files of this user, not writable by others.
 - Files are written atomically (a ``.wechatpay-tmp-*`` file, 0600 from the start, then a rename) and nothing but this
   package's own files is removed: ``<SERIAL>.pem`` files it listed in its last ``wechatpay-certificates.json``, and
-  its own temporary files. Each certificate is also written as ``<SERIAL>.pem`` for people and other tools; those
-  files are never read back. A folder that holds another user's file is refused, never changed.
+  its own temporary files once a minute old. Each certificate is also written as ``<SERIAL>.pem`` for people and
+  other tools; those files are never read back. A folder that holds another user's file is refused, never changed.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ CACHE_FORMAT = 1
 _TEMPORARY_PREFIX = ".wechatpay-tmp-"
 _SERIAL = re.compile(r"[0-9A-F]{1,64}")
 _HMAC_CONTEXT = b"wechatpay-signing certificate cache\n"
+_LEFTOVER_AGE = 60.0  # seconds: an older temporary file is no write in progress
 _MAX_MANIFEST_BYTES = 1 << 20  # a few certificates take a few KiB
 _GROUP_OR_OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
 
@@ -231,10 +232,7 @@ class CertificateCache:
                 previous = self._read_manifest(folder)
             except CertificateCacheError:
                 previous = None
-            for name in os.listdir(folder):  # what an earlier write cut short left behind
-                if name.startswith(_TEMPORARY_PREFIX):
-                    with contextlib.suppress(OSError):
-                        os.unlink(name, dir_fd=folder)
+            self._remove_leftovers(folder, downloaded_at)
             for certificate in certificates:
                 self._write(folder, f"{certificate.serial}.pem", certificate.pem())
             content = {
@@ -255,6 +253,15 @@ class CertificateCache:
                         pass
                     except OSError as error:
                         raise CertificateCacheError(self.folder / f"{old.serial}.pem", str(error.strerror)) from None
+
+    @staticmethod
+    def _remove_leftovers(folder: int, now: float) -> None:
+        """Remove what an earlier write cut short left behind; not a file another process is writing just now."""
+        for name in os.listdir(folder):
+            if name.startswith(_TEMPORARY_PREFIX):
+                with contextlib.suppress(OSError):
+                    if os.stat(name, dir_fd=folder, follow_symlinks=False).st_mtime < now - _LEFTOVER_AGE:
+                        os.unlink(name, dir_fd=folder)
 
     def _write(self, folder: int, name: str, data: bytes) -> None:
         path = self.folder / name
