@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import time
+import urllib.parse
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -73,6 +74,7 @@ class FakeWeChatPay:
         serial: str = PUBLIC_KEY_ID,
     ) -> None:
         self.status = status
+        self.payload = payload
         self.body = json.dumps(payload, ensure_ascii=False).encode()
         self.signed = signed
         self.tamper = tamper
@@ -81,8 +83,16 @@ class FakeWeChatPay:
         self.requests: list[httpx.Request] = []
         self.openssl_accepted: list[bool] = []
 
+    def _body_for(self, request: httpx.Request) -> bytes:
+        """The configured answer, about the collection asked for, as WeChat Pay's answer would be."""
+        if not (isinstance(self.payload, dict) and "collection_id" in self.payload):
+            return self.body
+        asked = urllib.parse.unquote(request.url.raw_path.decode().split("?")[0].rsplit("/", 1)[1])
+        return json.dumps({**self.payload, "collection_id": asked}, ensure_ascii=False).encode()
+
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
+        self.body = self._body_for(request)
         message, signature = signed_request_message(request)
         self.openssl_accepted.append(openssl_verify(merchant_public_pem(), message, signature))
         headers = {"Content-Type": "application/json", "Request-ID": "08F78BB5AF0610D302180B2A8A0E00-0"}
@@ -263,7 +273,7 @@ async def test_other_path_values_are_one_encoded_segment_signed_as_sent(
 
 
 def test_default_timeout_is_bounded() -> None:
-    client = Client(base_url=HOST)
+    client = Client(base_url=HOST, httpx_args={"auth": make_auth()})
     timeout = client.get_httpx_client().timeout
     assert timeout.read == 10.0 and timeout.connect == 5.0
 

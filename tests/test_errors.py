@@ -69,7 +69,10 @@ def answering(status: int, body: bytes, headers: dict[str, str] | None = None, *
         return httpx.Response(status, headers=answer_headers, content=body)
 
     return Client(
-        base_url="https://api.mch.weixin.qq.com", httpx_args={"transport": httpx.MockTransport(handler)}, **client
+        base_url="https://api.mch.weixin.qq.com",
+        httpx_args={"transport": httpx.MockTransport(handler)},
+        unverified=True,  # the answers here are errors, which are never signed: no auth needed to refuse them
+        **client,
     )
 
 

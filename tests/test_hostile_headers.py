@@ -114,7 +114,8 @@ def test_a_silly_retry_after_is_no_hint(sleeps: list[float], retry_after: str) -
     mock = httpx.MockTransport(server)
     args = httpx_args(make_auth(), retry=DEFAULT_RETRY.copy_with(backoff_jitter=0), transport=mock)
     client = Client(base_url=HOST, httpx_args=args)
-    assert get_face_collection.sync("FC1", client=client, appid="wx1").collection_id == COLLECTION["collection_id"]
+    collection_id = str(COLLECTION["collection_id"])
+    assert get_face_collection.sync(collection_id, client=client, appid="wx1").collection_id == collection_id
     # The usual first backoff (0.5 s), not the longest wait (5 s) nor an OverflowError.
     assert sleeps == [0.5]
 

@@ -62,7 +62,7 @@ def test_an_unsigned_certificate_error_neither_forges_log_lines_nor_grows_later_
 
 
 def test_an_api_error_message_is_escaped_and_cut_in_str_but_kept_whole_in_the_attribute() -> None:
-    client = Client(base_url=HOST, httpx_args={"transport": httpx.MockTransport(hostile_error)})
+    client = Client(base_url=HOST, httpx_args={"transport": httpx.MockTransport(hostile_error)}, unverified=True)
     with pytest.raises(errors.ApiError) as caught:
         get_face_collection.sync("FC1", client=client, appid="wx1")
     assert_tamed(str(caught.value))

@@ -99,10 +99,11 @@ def test_the_size_limit_is_configurable_and_counts_plain_bodies_too() -> None:
 
     with hostile_server(answer) as url:
         client = Client(base_url=url, httpx_args={"auth": make_auth(max_body_size=len(BODY))})
-        assert get_face_collection.sync("FC1", client=client, appid="wx1").collection_id == COLLECTION["collection_id"]
+        collection_id = str(COLLECTION["collection_id"])
+        assert get_face_collection.sync(collection_id, client=client, appid="wx1").collection_id == collection_id
         client = Client(base_url=url, httpx_args={"auth": make_auth(max_body_size=len(BODY) - 1)})
         with pytest.raises(ResponseTooLargeError):
-            get_face_collection.sync("FC1", client=client, appid="wx1")
+            get_face_collection.sync(collection_id, client=client, appid="wx1")
 
 
 def dripping(*, status_line: bool) -> Any:

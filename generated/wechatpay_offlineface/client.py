@@ -3,12 +3,23 @@ from typing import Any, Self
 
 import httpx
 from attrs import Attribute, define, evolve, field
-from wechatpay_signing import check_base_url
+from wechatpay_signing import ConfigurationError, WeChatPayAuth, check_base_url
 
 
 def _check_base_url(instance: Any, attribute: "Attribute[str]", value: str) -> None:
     # A path, a query, no scheme or a trailing /v3 would send every call elsewhere: say so now, not at the first call.
     check_base_url(value)
+
+
+def _check_auth(auth: object, unverified: bool) -> None:
+    # Without the auth, requests go unsigned and answers come back unverified: the one thing this client exists to
+    # prevent. A test against a fake server says so with unverified=True.
+    if not unverified and not isinstance(auth, WeChatPayAuth):
+        raise ConfigurationError(
+            "this client has no wechatpay_signing.WeChatPayAuth: it would send unsigned requests and hand back"
+            " unverified answers. Pass httpx_args=wechatpay_signing.httpx_args(auth) (or {'auth': auth});"
+            " unverified=True is for a test server only"
+        )
 
 
 @define
@@ -34,6 +45,10 @@ class Client:
         ``follow_redirects``: Whether or not to follow redirects. Default value is False.
 
         ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx.Client`` and ``httpx.AsyncClient`` constructor.
+        It must hold a ``wechatpay_signing.WeChatPayAuth`` (``httpx_args=wechatpay_signing.httpx_args(auth)``): without
+        one, the first call raises wechatpay_signing.ConfigurationError rather than send an unsigned request.
+
+        ``unverified``: True sends without a WeChatPayAuth, for a test against a fake server only. Default: False.
 
     """
 
@@ -49,6 +64,7 @@ class Client:
     _verify_ssl: str | bool | ssl.SSLContext = field(default=True, kw_only=True, alias="verify_ssl")
     _follow_redirects: bool = field(default=False, kw_only=True, alias="follow_redirects")
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
+    unverified: bool = field(default=False, kw_only=True)
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
 
@@ -93,12 +109,14 @@ class Client:
 
         **NOTE**: This will override any other settings on the client, including cookies, headers, and timeout.
         """
+        _check_auth(client.auth, self.unverified)
         self._client = client
         return self
 
     def get_httpx_client(self) -> httpx.Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
+            _check_auth(self._httpx_args.get("auth"), self.unverified)
             self._client = httpx.Client(**self._httpx_client_args())
         return self._client
 
@@ -116,12 +134,14 @@ class Client:
 
         **NOTE**: This will override any other settings on the client, including cookies, headers, and timeout.
         """
+        _check_auth(async_client.auth, self.unverified)
         self._async_client = async_client
         return self
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
+            _check_auth(self._httpx_args.get("auth"), self.unverified)
             self._async_client = httpx.AsyncClient(**self._httpx_client_args())
         return self._async_client
 
@@ -158,6 +178,10 @@ class AuthenticatedClient:
         ``follow_redirects``: Whether or not to follow redirects. Default value is False.
 
         ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx.Client`` and ``httpx.AsyncClient`` constructor.
+        It must hold a ``wechatpay_signing.WeChatPayAuth`` (``httpx_args=wechatpay_signing.httpx_args(auth)``): without
+        one, the first call raises wechatpay_signing.ConfigurationError rather than send an unsigned request.
+
+        ``unverified``: True sends without a WeChatPayAuth, for a test against a fake server only. Default: False.
 
     """
 
@@ -173,6 +197,7 @@ class AuthenticatedClient:
     _verify_ssl: str | bool | ssl.SSLContext = field(default=True, kw_only=True, alias="verify_ssl")
     _follow_redirects: bool = field(default=False, kw_only=True, alias="follow_redirects")
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
+    unverified: bool = field(default=False, kw_only=True)
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
 
@@ -224,12 +249,14 @@ class AuthenticatedClient:
 
         **NOTE**: This will override any other settings on the client, including cookies, headers, and timeout.
         """
+        _check_auth(client.auth, self.unverified)
         self._client = client
         return self
 
     def get_httpx_client(self) -> httpx.Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
+            _check_auth(self._httpx_args.get("auth"), self.unverified)
             self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
             self._client = httpx.Client(**self._httpx_client_args())
         return self._client
@@ -248,12 +275,14 @@ class AuthenticatedClient:
 
         **NOTE**: This will override any other settings on the client, including cookies, headers, and timeout.
         """
+        _check_auth(async_client.auth, self.unverified)
         self._async_client = async_client
         return self
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
+            _check_auth(self._httpx_args.get("auth"), self.unverified)
             self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
             self._async_client = httpx.AsyncClient(**self._httpx_client_args())
         return self._async_client

@@ -112,6 +112,26 @@ class ApiError(AnswerError):
         return f"HTTP {self.status_code} {code}{message} (Request-ID {shown(self.request_id or 'absent', 64)})"
 
 
+class MismatchedAnswer(AnswerError):
+    """A verified 2xx answer about another object than the one asked for (`collection_id` FC1 asked, FC2 answered).
+
+    Its signature is genuine, so it is a genuine answer replayed or misrouted for a different request: it is never
+    handed over. `field`, `asked` and `answered` name the difference.
+    """
+
+    summary = "WeChat Pay answer is about another object than the one asked for"
+
+    def __init__(self, field: str, *, asked: str, answered: str, status_code: int, request_id: str | None):
+        super().__init__(
+            f"{field} {shown(asked, 64)!r} was asked, the answer is about {shown(answered, 64)!r}",
+            request_id=request_id,
+            status_code=status_code,
+        )
+        self.field = field
+        self.asked = asked
+        self.answered = answered
+
+
 class MalformedResponse(AnswerError):
     """A 2xx body that does not match the documented schema: not JSON, a wrong type or a missing field.
 
@@ -129,4 +149,4 @@ class MalformedResponse(AnswerError):
         return f"HTTP {self.status_code} body does not match the API description: {shown(self.reason, 400)} (Request-ID {shown(self.request_id or 'absent', 64)})"
 
 
-__all__ = ["ApiError", "InvalidRequestError", "MalformedResponse", "UnexpectedStatus"]
+__all__ = ["ApiError", "InvalidRequestError", "MalformedResponse", "MismatchedAnswer", "UnexpectedStatus"]

@@ -1,5 +1,6 @@
 """Contains some shared types for properties"""
 
+import datetime
 from collections.abc import Callable, Collection, Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
@@ -118,6 +119,38 @@ def check_path_segment(name: str, value: object) -> None:
     check_text(name, text)
 
 
+def aware_datetime(value: datetime.datetime) -> datetime.datetime:
+    """The value, which must carry its UTC offset: WeChat Pay's times are RFC 3339 with one (+08:00). A naive one,
+    passed in or received, is refused rather than read as local time"""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise errors.InvalidRequestError(
+            f"a datetime must be timezone-aware, e.g. datetime(..., tzinfo=ZoneInfo('Asia/Shanghai')), not the naive"
+            f" {value.isoformat()}"
+        )
+    return value
+
+
+def check_echoed(response: Response[T], **asked: object) -> Response[T]:
+    """The response, once a 2xx answer that repeats what was asked (an ID in the path, say) is found to repeat it:
+    a signed answer about another object is a genuine answer replayed for a different request"""
+    parsed = response.parsed
+    if not 200 <= int(response.status_code) < 300 or parsed is None:
+        return response
+    for name, value in asked.items():
+        echoed = getattr(parsed, name, UNSET)
+        if value is None or isinstance(value, Unset) or echoed is None or isinstance(echoed, Unset):
+            continue
+        if str(echoed) != str(value):
+            raise errors.MismatchedAnswer(
+                name,
+                asked=str(value),
+                answered=str(echoed),
+                status_code=int(response.status_code),
+                request_id=response.request_id,
+            )
+    return response
+
+
 __all__ = [
     "UNSET",
     "File",
@@ -125,6 +158,8 @@ __all__ = [
     "RequestFiles",
     "Response",
     "Unset",
+    "aware_datetime",
+    "check_echoed",
     "check_path_segment",
     "check_text",
     "http_status",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 
 
@@ -10,7 +11,10 @@ def date_header_skew(headers: Mapping[str, str], now: float) -> float | None:
     import email.utils  # only on the rare paths that compare clocks
 
     try:
-        return email.utils.parsedate_to_datetime(headers.get("Date", "")).timestamp() - now
+        server_time = email.utils.parsedate_to_datetime(headers.get("Date", ""))
+        if server_time.tzinfo is None:  # "-0000": an HTTP date is GMT; naive, it would be read as local time
+            server_time = server_time.replace(tzinfo=datetime.UTC)
+        return server_time.timestamp() - now
     except (TypeError, ValueError, OverflowError):  # OverflowError: a year such as 99999999999
         return None
 

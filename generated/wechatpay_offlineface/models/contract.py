@@ -58,7 +58,9 @@ class Contract:
         else:
             contract_state = self.contract_state
 
-        contract_signed_time = self.contract_signed_time.isoformat()
+        from wechatpay_offlineface.types import aware_datetime
+
+        contract_signed_time = aware_datetime(self.contract_signed_time).isoformat()
 
         contract_mode: str
         if isinstance(self.contract_mode, ContractMode):
@@ -78,9 +80,11 @@ class Contract:
 
         openid = self.openid
 
+        from wechatpay_offlineface.types import aware_datetime
+
         contract_terminated_time: str | Unset = UNSET
         if not isinstance(self.contract_terminated_time, Unset):
-            contract_terminated_time = self.contract_terminated_time.isoformat()
+            contract_terminated_time = aware_datetime(self.contract_terminated_time).isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -138,7 +142,9 @@ class Contract:
 
         contract_state = _parse_contract_state(d.pop("contract_state"))
 
-        contract_signed_time = datetime.datetime.fromisoformat(d.pop("contract_signed_time"))
+        from wechatpay_offlineface.types import aware_datetime
+
+        contract_signed_time = aware_datetime(datetime.datetime.fromisoformat(d.pop("contract_signed_time")))
 
         def _parse_contract_mode(data: object) -> ContractMode | str:
             try:
@@ -189,12 +195,14 @@ class Contract:
         if not isinstance(openid, (str, Unset)):
             raise TypeError("openid must be a string, not " + type(openid).__name__)
 
+        from wechatpay_offlineface.types import aware_datetime
+
         _contract_terminated_time = d.pop("contract_terminated_time", UNSET)
         contract_terminated_time: datetime.datetime | Unset
         if isinstance(_contract_terminated_time, Unset):
             contract_terminated_time = UNSET
         else:
-            contract_terminated_time = datetime.datetime.fromisoformat(_contract_terminated_time)
+            contract_terminated_time = aware_datetime(datetime.datetime.fromisoformat(_contract_terminated_time))
 
         contract = cls(
             contract_id=contract_id,

@@ -127,9 +127,11 @@ class Deduction:
 
         attach = self.attach
 
+        from wechatpay_offlineface.types import aware_datetime
+
         success_time: str | Unset = UNSET
         if not isinstance(self.success_time, Unset):
-            success_time = self.success_time.isoformat()
+            success_time = aware_datetime(self.success_time).isoformat()
 
         transaction_id = self.transaction_id
 
@@ -297,12 +299,14 @@ class Deduction:
         if not isinstance(attach, (str, Unset)):
             raise TypeError("attach must be a string, not " + type(attach).__name__)
 
+        from wechatpay_offlineface.types import aware_datetime
+
         _success_time = d.pop("success_time", UNSET)
         success_time: datetime.datetime | Unset
         if isinstance(_success_time, Unset):
             success_time = UNSET
         else:
-            success_time = datetime.datetime.fromisoformat(_success_time)
+            success_time = aware_datetime(datetime.datetime.fromisoformat(_success_time))
 
         transaction_id = d.pop("transaction_id", UNSET)
         if not isinstance(transaction_id, (str, Unset)):

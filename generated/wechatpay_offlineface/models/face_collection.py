@@ -53,13 +53,17 @@ class FaceCollection:
 
         user_id = self.user_id
 
+        from wechatpay_offlineface.types import aware_datetime
+
         register_photo_upload_time: str | Unset = UNSET
         if not isinstance(self.register_photo_upload_time, Unset):
-            register_photo_upload_time = self.register_photo_upload_time.isoformat()
+            register_photo_upload_time = aware_datetime(self.register_photo_upload_time).isoformat()
+
+        from wechatpay_offlineface.types import aware_datetime
 
         confirm_time: str | Unset = UNSET
         if not isinstance(self.confirm_time, Unset):
-            confirm_time = self.confirm_time.isoformat()
+            confirm_time = aware_datetime(self.confirm_time).isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -119,19 +123,23 @@ class FaceCollection:
         if not isinstance(user_id, (str, Unset)):
             raise TypeError("user_id must be a string, not " + type(user_id).__name__)
 
+        from wechatpay_offlineface.types import aware_datetime
+
         _register_photo_upload_time = d.pop("register_photo_upload_time", UNSET)
         register_photo_upload_time: datetime.datetime | Unset
         if isinstance(_register_photo_upload_time, Unset):
             register_photo_upload_time = UNSET
         else:
-            register_photo_upload_time = datetime.datetime.fromisoformat(_register_photo_upload_time)
+            register_photo_upload_time = aware_datetime(datetime.datetime.fromisoformat(_register_photo_upload_time))
+
+        from wechatpay_offlineface.types import aware_datetime
 
         _confirm_time = d.pop("confirm_time", UNSET)
         confirm_time: datetime.datetime | Unset
         if isinstance(_confirm_time, Unset):
             confirm_time = UNSET
         else:
-            confirm_time = datetime.datetime.fromisoformat(_confirm_time)
+            confirm_time = aware_datetime(datetime.datetime.fromisoformat(_confirm_time))
 
         face_collection = cls(
             collection_id=collection_id,

@@ -23,7 +23,9 @@ class RepaymentUrl:
     def to_dict(self) -> dict[str, Any]:
         repayment_url = self.repayment_url
 
-        expire_at = self.expire_at.isoformat()
+        from wechatpay_offlineface.types import aware_datetime
+
+        expire_at = aware_datetime(self.expire_at).isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -43,7 +45,9 @@ class RepaymentUrl:
         if not isinstance(repayment_url, str):
             raise TypeError("repayment_url must be a string, not " + type(repayment_url).__name__)
 
-        expire_at = datetime.datetime.fromisoformat(d.pop("expire_at"))
+        from wechatpay_offlineface.types import aware_datetime
+
+        expire_at = aware_datetime(datetime.datetime.fromisoformat(d.pop("expire_at")))
 
         repayment_url = cls(
             repayment_url=repayment_url,

@@ -35,7 +35,9 @@ class UserStateChangeNotification:
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        create_time = self.create_time.isoformat()
+        from wechatpay_offlineface.types import aware_datetime
+
+        create_time = aware_datetime(self.create_time).isoformat()
 
         event_type = self.event_type
 
@@ -69,7 +71,9 @@ class UserStateChangeNotification:
         if not isinstance(id, str):
             raise TypeError("id must be a string, not " + type(id).__name__)
 
-        create_time = datetime.datetime.fromisoformat(d.pop("create_time"))
+        from wechatpay_offlineface.types import aware_datetime
+
+        create_time = aware_datetime(datetime.datetime.fromisoformat(d.pop("create_time")))
 
         event_type = d.pop("event_type")
         if not isinstance(event_type, str):

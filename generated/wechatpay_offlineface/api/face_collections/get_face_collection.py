@@ -7,7 +7,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.face_collection import FaceCollection
 from ...models.we_chat_pay_error_body import WeChatPayErrorBody
-from ...types import UNSET, Response, Unset, check_path_segment, check_text, http_status, parse_body, success_body
+from ...types import (
+    UNSET,
+    Response,
+    Unset,
+    check_echoed,
+    check_path_segment,
+    check_text,
+    http_status,
+    parse_body,
+    success_body,
+)
 
 
 def _get_kwargs(
@@ -104,7 +114,10 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return check_echoed(
+        _build_response(client=client, response=response),
+        collection_id=collection_id,
+    )
 
 
 def sync(
@@ -178,7 +191,10 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return check_echoed(
+        _build_response(client=client, response=response),
+        collection_id=collection_id,
+    )
 
 
 async def asyncio(

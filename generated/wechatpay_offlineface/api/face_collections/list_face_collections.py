@@ -6,7 +6,16 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.face_collection_list import FaceCollectionList
 from ...models.we_chat_pay_error_body import WeChatPayErrorBody
-from ...types import UNSET, Response, Unset, check_text, http_status, parse_body, success_body
+from ...types import (
+    UNSET,
+    Response,
+    Unset,
+    check_echoed,
+    check_text,
+    http_status,
+    parse_body,
+    success_body,
+)
 
 
 def _get_kwargs(
@@ -111,7 +120,10 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return check_echoed(
+        _build_response(client=client, response=response),
+        organization_id=organization_id,
+    )
 
 
 def sync(
@@ -193,7 +205,10 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return check_echoed(
+        _build_response(client=client, response=response),
+        organization_id=organization_id,
+    )
 
 
 async def asyncio(

@@ -7,7 +7,14 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.face_user import FaceUser
 from ...models.we_chat_pay_error_body import WeChatPayErrorBody
-from ...types import Response, check_path_segment, http_status, parse_body, success_body
+from ...types import (
+    Response,
+    check_echoed,
+    check_path_segment,
+    http_status,
+    parse_body,
+    success_body,
+)
 
 
 def _get_kwargs(
@@ -94,7 +101,11 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return check_echoed(
+        _build_response(client=client, response=response),
+        organization_id=organization_id,
+        out_user_id=out_user_id,
+    )
 
 
 def sync(
@@ -162,7 +173,11 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return check_echoed(
+        _build_response(client=client, response=response),
+        organization_id=organization_id,
+        out_user_id=out_user_id,
+    )
 
 
 async def asyncio(

@@ -6,7 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.we_chat_pay_error_body import WeChatPayErrorBody
-from ...types import Response, check_path_segment, http_status, parse_body, success_body
+from ...types import Response, check_echoed, check_path_segment, http_status, parse_body, success_body
 
 
 def _get_kwargs(
@@ -94,7 +94,11 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return check_echoed(
+        _build_response(client=client, response=response),
+        organization_id=organization_id,
+        user_id=user_id,
+    )
 
 
 def sync(
@@ -170,7 +174,11 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return check_echoed(
+        _build_response(client=client, response=response),
+        organization_id=organization_id,
+        user_id=user_id,
+    )
 
 
 async def asyncio(

@@ -7,7 +7,12 @@ from ...client import AuthenticatedClient, Client
 from ...models.auth_token import AuthToken
 from ...models.auth_token_request import AuthTokenRequest
 from ...models.we_chat_pay_error_body import WeChatPayErrorBody
-from ...types import Response, http_status, parse_body, success_body
+from ...types import (
+    Response,
+    http_status,
+    parse_body,
+    success_body,
+)
 
 
 def _get_kwargs(

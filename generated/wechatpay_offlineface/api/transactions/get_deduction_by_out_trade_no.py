@@ -7,7 +7,16 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.deduction_query_result import DeductionQueryResult
 from ...models.we_chat_pay_error_body import WeChatPayErrorBody
-from ...types import UNSET, Response, check_path_segment, check_text, http_status, parse_body, success_body
+from ...types import (
+    UNSET,
+    Response,
+    check_echoed,
+    check_path_segment,
+    check_text,
+    http_status,
+    parse_body,
+    success_body,
+)
 
 
 def _get_kwargs(
@@ -117,7 +126,11 @@ def sync_detailed(
         **kwargs,
     )
 
-    return _build_response(client=client, response=response)
+    return check_echoed(
+        _build_response(client=client, response=response),
+        out_trade_no=out_trade_no,
+        business_product_id=business_product_id,
+    )
 
 
 def sync(
@@ -201,7 +214,11 @@ async def asyncio_detailed(
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return check_echoed(
+        _build_response(client=client, response=response),
+        out_trade_no=out_trade_no,
+        business_product_id=business_product_id,
+    )
 
 
 async def asyncio(
