@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import datetime
 import json
 import time
@@ -287,3 +288,29 @@ async def test_each_operation_against_the_sandbox(
     for parameter in operation.path_parameters:
         if parameter["name"] in answered:
             assert answered[parameter["name"]] == parameter["example"]
+
+
+@EACH
+async def test_an_answer_keeps_fields_the_spec_does_not_know(operation: Operation) -> None:
+    """A field WeChat Pay adds later survives parsing, at the top and inside nested objects: to_dict() has it."""
+    example = operation.success_example
+    if example is None:
+        pytest.skip("answers 204: no body")
+    added = copy.deepcopy(example) | {"new_top_level_field": {"nested": [1, "两"]}}
+    for value in added.values():
+        if isinstance(value, dict):
+            value["new_nested_field"] = "kept"
+    server = StrictWeChatPay(operation)
+    server.operation = dataclasses.replace(operation, raw=with_example(operation, added))
+    result: Any = await call(operation, "sync", client_for(server))
+    assert same_instants(result.to_dict()) == same_instants(added)
+
+
+def with_example(operation: Operation, example: dict[str, Any]) -> dict[str, Any]:
+    """The operation's raw spec with its success answer's example replaced."""
+    raw = copy.deepcopy(operation.raw)
+    raw["responses"][str(operation.success_status)] = {
+        "description": "replaced",
+        "content": {"application/json": {"examples": {"replaced": {"value": example}}}},
+    }
+    return raw
