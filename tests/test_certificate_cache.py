@@ -1,8 +1,8 @@
 """Attacks on certificate mode's cache, download and output folder (issue 14 items 1, 5, 7, 8, 9).
 
-The tests run as root: "another local user" is a file or folder chowned to another uid. Certificates, their
-encryption under the APIv3 key and their signatures are made here with the cryptography primitives directly, not
-with the package's code.
+"Another local user" is a file or folder chowned to another uid, which needs root (those tests are skipped
+otherwise). Certificates, their encryption under the APIv3 key and their signatures are made here with the
+cryptography primitives directly, not with the package's code.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ OTHER_UID = 54321  # "another local user": root can chown to any uid
 NOWHERE = "http://127.0.0.1:9"  # no download may succeed against it
 BODY = b'{"collection_id":"FC2353ZJIHOJKHOIIOIJ","organization_id":"evil"}'
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="simulates another user with chown, which needs root")
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="simulates another user with chown, which needs root")
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +141,7 @@ def plant(folder: Path, pem: bytes, *, uid: int | None = None, name: str | None 
 # Item 1: the cache is not a way in.
 
 
+@needs_root
 def test_a_certificate_planted_by_another_user_is_not_trusted(
     creds: Credentials, tmp_path: Path, attacker: tuple[rsa.RSAPrivateKey, bytes]
 ) -> None:
@@ -157,6 +158,7 @@ def test_a_certificate_file_without_the_merchants_hmac_is_not_trusted(
     forged_answer_is_refused(store_for(creds, cache_dir=folder), attacker)
 
 
+@needs_root
 def test_a_planted_symlink_is_not_followed(
     creds: Credentials, tmp_path: Path, attacker: tuple[rsa.RSAPrivateKey, bytes]
 ) -> None:
@@ -179,6 +181,7 @@ def test_a_folder_others_can_write_to_is_refused_at_start(
     assert stat.S_IMODE(folder.stat().st_mode) == mode  # said, not changed behind the owner's back
 
 
+@needs_root
 def test_a_folder_of_another_user_is_refused_at_start(
     creds: Credentials, tmp_path: Path, attacker: tuple[rsa.RSAPrivateKey, bytes]
 ) -> None:
@@ -283,6 +286,7 @@ def test_an_edited_cache_is_not_trusted(
     forged_answer_is_refused(store, attacker)
 
 
+@needs_root
 def test_a_genuine_cache_file_owned_by_another_user_is_not_trusted(creds: Credentials, tmp_path: Path) -> None:
     folder = private_folder(tmp_path / "cache")
     content = cache_content(creds, genuine_pems(creds), time.time())
@@ -350,6 +354,7 @@ def test_the_certificates_command_does_not_follow_a_symlinked_folder(
     assert list(target.iterdir()) == []
 
 
+@needs_root
 @pytest.mark.usefixtures("certificate_env")
 def test_the_certificates_command_refuses_a_folder_holding_another_users_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
