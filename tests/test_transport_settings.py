@@ -49,6 +49,7 @@ class TlsServer:
     protocols: list[str | None] = field(default_factory=list)
     client_names: list[str] = field(default_factory=list)
     handshake_errors: list[str] = field(default_factory=list)
+    callers: list[str] = field(default_factory=list)
     active: int = 0
     most_active: int = 0
 
@@ -92,6 +93,11 @@ class TlsServer:
                 with self.lock:
                     self.active += 1
                     self.most_active = max(self.most_active, self.active)
+                    self.callers.extend(
+                        line.split(b":", 1)[1].strip().decode()
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"x-caller:")
+                    )
                 if head.startswith(b"GET /slow"):
                     threading.Event().wait(1.0)
                 else:
@@ -258,6 +264,22 @@ async def test_connections_are_kept_alive_under_many_threads_or_tasks(
             for _ in range(3):
                 await asyncio.gather(*(http.get("/ping") for _ in range(40)))
     assert server.connections <= 40
+
+
+async def test_async_callers_get_connections_in_the_order_they_asked(server: TlsServer, auth: WeChatPayAuth) -> None:
+    # One connection, three callers each making calls one after another: a caller whose call just ended must queue
+    # behind the two waiting, not take the connection again at once (aiohttp's own pool lets it).
+    args = {**httpx_args(auth), "limits": httpx.Limits(max_connections=1)}
+    client = Client(base_url=server.url, verify_ssl=trusting(server.files), httpx_args=args)
+
+    async with client.get_async_httpx_client() as http:
+
+        async def caller(name: str) -> None:
+            for _ in range(4):
+                await http.get("/ping", headers={"X-Caller": name})
+
+        await asyncio.gather(caller("a"), caller("b"), caller("c"))
+    assert server.callers == list("abc" * 4)
 
 
 @MODES

@@ -111,10 +111,41 @@ def async_transport(settings: TransportSettings) -> httpx.AsyncBaseTransport:
 def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
     """An ``httpx_aiohttp.AiohttpTransport`` (kwargs go to it). ``httpx_args`` uses one already for async calls."""
     # Imported here: aiohttp takes longer to import than httpx, and sync-only users never need it.
+    import asyncio
+
     from httpx_aiohttp import AiohttpTransport
 
     class Transport(AiohttpTransport):
+        """Callers wait their turn for a connection, first come first served, and get the whole answer.
+
+        aiohttp hands a freed connection to whichever request asks next, before the ones already waiting: with more
+        calls in flight than connections, some waited seconds while others never queued (p99 70x p50 at 1,000 in
+        flight). Here a FIFO semaphore of the pool's size admits them, so aiohttp never queues; the pool timeout
+        bounds the wait. The body is read before the next caller is let in, so its connection is free for it.
+        """
+
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            limit = self.limits.max_connections
+            self._turns = asyncio.Semaphore(limit) if limit else None
+
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if self._turns is None:
+                return await self._send(request)
+            pool_timeout = request.extensions.get("timeout", {}).get("pool")
+            try:
+                async with asyncio.timeout(pool_timeout):
+                    await self._turns.acquire()
+            except TimeoutError:
+                raise httpx.PoolTimeout("no connection came free within the pool timeout", request=request) from None
+            try:
+                response = await self._send(request)
+                await response.aread()
+                return response
+            finally:
+                self._turns.release()
+
+        async def _send(self, request: httpx.Request) -> httpx.Response:
             try:
                 return await super().handle_async_request(request)
             except httpx.ConnectTimeout as error:

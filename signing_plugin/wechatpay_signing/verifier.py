@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
@@ -43,6 +44,7 @@ _TIMESTAMP, _NONCE, _REQUEST_ID = WECHATPAY_TIMESTAMP.lower(), WECHATPAY_NONCE.l
 
 # A Unix time in seconds has 10 digits until the year 2286; a longer one is not a time (and overflows a float).
 _MAX_TIMESTAMP_DIGITS = 12
+_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f]")
 
 
 def control_character_in(headers: Mapping[str, str]) -> str | None:
@@ -53,8 +55,8 @@ def control_character_in(headers: Mapping[str, str]) -> str | None:
     """
     by_name = {name.lower(): value for name, value in headers.items()}
     for name in SIGNED_ANSWER_HEADERS:
-        value = by_name.get(name.lower(), "")
-        if any(ord(character) < 0x20 or ord(character) == 0x7F for character in value):
+        # One regex scan, not a Python loop per character: it runs on every answer (a 344-character signature).
+        if _CONTROL_CHARACTER.search(by_name.get(name.lower(), "")):
             return name
     return None
 
