@@ -39,7 +39,8 @@ def _get_kwargs(
         "url": "/v3/offlineface/face-collections/{collection_id}".format(
             collection_id=quote(str(collection_id), safe=""),
         ),
-        "params": params,
+        # None, not {}, when no query parameter is set: httpx parses the whole URL again for an empty dict too.
+        "params": params or None,
     }
 
     return _kwargs
