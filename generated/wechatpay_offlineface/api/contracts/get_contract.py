@@ -39,7 +39,8 @@ def _get_kwargs(
         "url": "/v3/offlineface/contracts/{contract_id}".format(
             contract_id=quote(str(contract_id), safe=""),
         ),
-        "params": params,
+        # None, not {}, when no query parameter is set: httpx parses the whole URL again for an empty dict too.
+        "params": params or None,
     }
 
     return _kwargs

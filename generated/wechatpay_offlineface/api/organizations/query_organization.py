@@ -37,7 +37,8 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v3/offlinefacemch/organizations",
-        "params": params,
+        # None, not {}, when no query parameter is set: httpx parses the whole URL again for an empty dict too.
+        "params": params or None,
     }
 
     return _kwargs

@@ -46,7 +46,8 @@ def _get_kwargs(
         "url": "/v3/offlineface/transactions/out-trade-no/{out_trade_no}".format(
             out_trade_no=quote(str(out_trade_no), safe=""),
         ),
-        "params": params,
+        # None, not {}, when no query parameter is set: httpx parses the whole URL again for an empty dict too.
+        "params": params or None,
     }
 
     return _kwargs
