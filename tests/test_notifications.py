@@ -315,6 +315,28 @@ def test_resource_as_gives_the_typed_resource() -> None:
         parse_both(headers, body)[0].resource_as(UserState)
 
 
+def test_the_spec_model_is_the_typed_view_of_a_user_state_change() -> None:
+    """FACEPAY.USER_STATE_CHANGE's resource as the generated UserStateChangeResource; a resource that lacks a field
+    the spec requires is refused with NotificationDecryptionError, not a KeyError."""
+    from wechatpay_offlineface.models import UserStateChangeResource
+    from wechatpay_offlineface.types import UNSET
+
+    for notification in parse_both(*signed_notification(timestamp=NOW)):
+        state = notification.resource_as(UserStateChangeResource)
+        assert isinstance(state, UserStateChangeResource)
+        assert state.to_dict() == USER_STATE_CHANGE
+    without_contract = {k: v for k, v in USER_STATE_CHANGE.items() if k != "contract_id"}  # optional in the spec
+    assert (
+        parse_both(*signed_notification(without_contract, timestamp=NOW))[0]
+        .resource_as(UserStateChangeResource)
+        .contract_id
+        is UNSET
+    )
+    without_openid = {k: v for k, v in USER_STATE_CHANGE.items() if k != "openid"}
+    with pytest.raises(NotificationDecryptionError, match="is not a UserStateChangeResource"):
+        parse_both(*signed_notification(without_openid, timestamp=NOW))[1].resource_as(UserStateChangeResource)
+
+
 def test_the_apiv3_key_with_a_public_key_starts_no_certificate_download() -> None:
     auth = auth_from_files(
         mchid=MCHID,

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from wechatpay_offlineface.models import UserStateChangeResource
 from wechatpay_sandbox import NOTIFY_HOOK, SandboxConfig, SandboxServer
 from wechatpay_sandbox import credentials as sandbox_credentials
 from wechatpay_sandbox.__main__ import config_from_args, parse_args
@@ -87,6 +88,8 @@ def test_a_contract_change_is_delivered_signed_and_encrypted(
         "notify_create_time": notification.resource["notify_create_time"],
     }
     assert notification.create_time.tzinfo is not None
+    state = notification.resource_as(UserStateChangeResource)  # what the sandbox sends fits the spec's model
+    assert (state.out_user_id, state.contract_id, state.mch_id) == ("stu-20260001", "CT20261130000001", creds.mchid)
     assert settled(sandbox, notification_id)["attempts"] == ["204"]
 
     # The oracle: wechatpayv3 checks the signature with the public key and opens the resource with the APIv3 key.
