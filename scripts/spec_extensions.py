@@ -7,6 +7,9 @@ its schema's extensions, so ``scripts/generate.sh`` runs this first and hands it
 - ``x-wechatpay-sensitive: true`` on a property of a JSON request body, however deep (through ``$ref``, ``allOf``
   and nested objects): the operation's ``sensitive_fields`` lists its dotted path, e.g.
   ``"limit_bank_card.identification.identification_number"``.
+- ``x-wechatpay-sensitive: true`` on a property of a component schema: ``sensitive_properties`` lists it under the
+  schema's reference as the generator names a model (``/components/schemas/FaceUserUpdate``), so the model template
+  keeps its plaintext out of the model's repr.
 - ``x-wechatpay-idempotent: true`` on an operation: it is in ``idempotent_operations``.
 
 Usage: ``python scripts/spec_extensions.py openapi/offlineface.yaml > wechatpay_extensions.jinja``
@@ -75,10 +78,24 @@ def sensitive_fields(spec: Mapping[str, Any], operation: Mapping[str, Any]) -> t
     return tuple(sorted(_sensitive_paths(spec, media["schema"], "", frozenset())))
 
 
+def sensitive_properties(spec: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The sensitive properties of each component schema (through ``allOf`` too), by ``/components/schemas/NAME``."""
+    found: dict[str, list[str]] = {}
+    for name, schema in spec.get("components", {}).get("schemas", {}).items():
+        parts = [schema, *(_resolve(spec, part) for part in schema.get("allOf", []))]
+        names = {
+            key for part in parts for key, value in part.get("properties", {}).items() if value.get(SENSITIVE) is True
+        }
+        if names:
+            found[f"/components/schemas/{name}"] = sorted(names)
+    return found
+
+
 def extensions(spec: Mapping[str, Any]) -> dict[str, Any]:
-    """What the templates read, by operationId."""
+    """What the templates read: by operationId, and the sensitive properties by schema."""
     return {
         "sensitive_fields": {op_id: list(sensitive_fields(spec, op)) for op_id, op in operations(spec)},
+        "sensitive_properties": sensitive_properties(spec),
         "idempotent_operations": sorted(op_id for op_id, op in operations(spec) if op.get(IDEMPOTENT) is True),
     }
 

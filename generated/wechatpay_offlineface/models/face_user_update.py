@@ -25,7 +25,7 @@ class FaceUserUpdate:
 
     """
 
-    user_name: str | Unset = UNSET
+    user_name: str | Unset = _attrs_field(default=UNSET, repr=False)
     """ 姓名 (name). Sensitive: pass the plaintext; the client sends it RSA-OAEP encrypted (base64) for WeChat
     Pay's key, with `Wechatpay-Serial`.
      """
@@ -37,7 +37,7 @@ class FaceUserUpdate:
     """ 职工信息 (staff information) """
     status: FaceUserStatus | str | Unset = UNSET
     """ 状态 (status); `DISABLED` blocks further face payments """
-    phone: str | Unset = UNSET
+    phone: str | Unset = _attrs_field(default=UNSET, repr=False)
     """ 手机号 (phone number, 11 digits). Sensitive: pass the plaintext; the client sends it RSA-OAEP encrypted
     (base64) for WeChat Pay's key, with `Wechatpay-Serial`. An older upstream note said PKCS#1 v1.5 padding;
     the SDKs and APIv3 use OAEP, and so does this client.

@@ -17,7 +17,7 @@ class Identification:
 
     identification_type: IdentificationType | str
     """ 证件类型 (document type) """
-    identification_number: str
+    identification_number: str = _attrs_field(repr=False)
     """ 证件ID (document number). Sensitive: pass the plaintext; the client encrypts it. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -19,9 +19,9 @@ T = TypeVar("T", bound="LimitBankCard")
 class LimitBankCard:
     """签约指定银行卡 (the bank card to sign with)"""
 
-    bank_card_number: str | Unset = UNSET
+    bank_card_number: str | Unset = _attrs_field(default=UNSET, repr=False)
     """ 银行卡号 (card number). Sensitive: pass the plaintext; the client encrypts it. """
-    identification_name: str | Unset = UNSET
+    identification_name: str | Unset = _attrs_field(default=UNSET, repr=False)
     """ 开卡人姓名 (card holder's name). Sensitive: pass the plaintext; the client encrypts it. """
     identification: Identification | Unset = UNSET
     """ 证件信息 (an identity document) """
@@ -29,7 +29,7 @@ class LimitBankCard:
     """ 银行卡有效期 (card expiry, MM/YY) """
     bank_type: str | Unset = UNSET
     """ 银行类型 (bank type code) """
-    phone: str | Unset = UNSET
+    phone: str | Unset = _attrs_field(default=UNSET, repr=False)
     """ 开卡预留手机号 (phone number the bank holds). Sensitive: pass the plaintext; the client encrypts it. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

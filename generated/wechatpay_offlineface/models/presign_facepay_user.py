@@ -29,7 +29,7 @@ class PresignFacepayUser:
      """
     identification: Identification | Unset = UNSET
     """ 证件信息 (an identity document) """
-    phone: str | Unset = UNSET
+    phone: str | Unset = _attrs_field(default=UNSET, repr=False)
     """ 手机号码 (phone number). Sensitive: pass the plaintext; the client encrypts it. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -1,0 +1,91 @@
+"""Sensitive plaintexts (names, phone numbers, identity and card numbers) stay out of reprs: the generated models
+keep each ``x-wechatpay-sensitive`` field out of their repr (from the spec, through the model template), and a
+notification keeps its decrypted resource out of its own."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import wechatpay_offlineface.models as models
+from wechatpay_offlineface.models import (
+    FaceUserUpdate,
+    Identification,
+    LimitBankCard,
+    PresignFacepayUser,
+    PresignRequest,
+)
+from wechatpay_signing import Notification
+
+from .operations import resolve, spec
+
+SENSITIVE = "x-wechatpay-sensitive"
+
+
+def _sensitive_schemas() -> list[tuple[str, list[str]]]:
+    """Each component schema with sensitive properties, read from the spec here (not through the generator)."""
+    found = []
+    for name, schema in spec()["components"]["schemas"].items():
+        parts = [schema, *(resolve(part) for part in schema.get("allOf", []))]
+        names = sorted(
+            key for part in parts for key, value in part.get("properties", {}).items() if value.get(SENSITIVE)
+        )
+        if names:
+            found.append((name, names))
+    return found
+
+
+def test_the_spec_marks_the_catalogues_sensitive_fields() -> None:
+    assert dict(_sensitive_schemas()) == {
+        "FaceUserUpdate": ["phone", "user_name"],
+        "Identification": ["identification_number"],
+        "LimitBankCard": ["bank_card_number", "identification_name", "phone"],
+        "PresignFacepayUser": ["phone"],
+    }
+
+
+@pytest.mark.parametrize(("schema", "fields"), _sensitive_schemas())
+def test_each_sensitive_field_is_out_of_its_models_repr(schema: str, fields: list[str]) -> None:
+    model = getattr(models, schema)
+    plaintexts = {field: f"PLAINTEXT-{field}-13800138000" for field in fields}
+    required = {"identification_type": "IDCARD", "out_user_id": "u1", "organization_id": "O1"}
+    instance = model.from_dict({**required, **plaintexts})
+    for field, plaintext in plaintexts.items():
+        assert getattr(instance, field) == plaintext  # held, and sent (encrypted by the auth)
+        assert instance.to_dict()[field] == plaintext
+    for text in (repr(instance), str(instance)):
+        assert not any(plaintext in text for plaintext in plaintexts.values()), text
+        assert "13800138000" not in text
+
+
+def test_nested_models_hold_no_plaintext_in_repr() -> None:
+    update = FaceUserUpdate(user_name="张三", phone="13800138000", user_type="STUDENT")
+    assert "张三" not in repr(update) and "13800138000" not in repr(update)
+    assert "STUDENT" in repr(update)  # what is not sensitive is still shown
+    presign = PresignRequest(
+        business_name="K12",
+        facepay_user=PresignFacepayUser(
+            out_user_id="u1",
+            organization_id="O1",
+            phone="13900139000",
+            identification=Identification(identification_type="IDCARD", identification_number="440300201001010011"),
+        ),
+        limit_bank_card=LimitBankCard(bank_card_number="6214830000000000", identification_name="张大山"),
+    )
+    text = repr(presign) + str(presign)
+    for plaintext in ("13900139000", "440300201001010011", "6214830000000000", "张大山"):
+        assert plaintext not in text
+    assert "K12" in text
+
+
+def test_a_notification_repr_holds_no_decrypted_resource() -> None:
+    notification = Notification(
+        id="EV-1",
+        create_time=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        event_type="FACEPAY.USER_STATE_CHANGE",
+        resource_type="encrypt-resource",
+        summary="用户签约状态变化",
+        resource={"out_user_id": "SECRET-USER-7", "user_name": "张三"},
+    )
+    assert "SECRET-USER-7" not in repr(notification) and "张三" not in str(notification)
+    assert "EV-1" in repr(notification)
