@@ -74,6 +74,23 @@ def resolve(spec: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, An
     return node
 
 
+def sensitive_paths(spec: Mapping[str, Any], schema: Any, prefix: str = "", depth: int = 0) -> list[str]:
+    """The dotted paths of the body's ``x-wechatpay-sensitive`` properties: the fields WeChat Pay decrypts."""
+    if depth > 50 or not isinstance(schema, Mapping):
+        return []
+    schema = resolve(spec, schema)
+    found = []
+    for name, child in schema.get("properties", {}).items():
+        child = resolve(spec, child)
+        if child.get("x-wechatpay-sensitive"):
+            found.append(prefix + name)
+        found += sensitive_paths(spec, child, f"{prefix}{name}.", depth + 1)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for part in schema.get(key, []):
+            found += sensitive_paths(spec, part, prefix, depth + 1)
+    return sorted(set(found))
+
+
 def operations(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
     found = []
     for path, item in spec["paths"].items():
@@ -96,11 +113,19 @@ def operations(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
                     ],
                     "body_required": bool(body and body.get("required")),
                     "body_schema": None if body is None else body["content"]["application/json"]["schema"],
+                    "sensitive": sensitive_paths(spec, raw_body_schema(spec, operation)),
                     "success_status": status,
                     "success_example": example,
                 }
             )
     return found
+
+
+def raw_body_schema(spec: Mapping[str, Any], operation: Mapping[str, Any]) -> Any:
+    body = operation.get("requestBody")
+    if body is None:
+        return None
+    return resolve(spec, body)["content"]["application/json"]["schema"]
 
 
 def main(argv: list[str]) -> int:

@@ -44,6 +44,13 @@ def sandbox(creds: sandbox_credentials.SandboxCredentials) -> Iterator[SandboxSe
         yield server
 
 
+@pytest.fixture(autouse=True)
+def _fresh_sandbox_state(request: pytest.FixtureRequest) -> None:
+    """A test that uses the session's sandbox starts from its seeded business state."""
+    if "sandbox" in request.fixturenames:
+        request.getfixturevalue("sandbox").reset()
+
+
 @pytest.fixture(scope="session")
 def auth(creds: sandbox_credentials.SandboxCredentials) -> WeChatPayAuth:
     return auth_from_env(creds.env())

@@ -49,6 +49,23 @@ def test_contract_signed(wechatpay_sandbox, wechatpay_notifications):
     assert notification.resource["out_user_id"] == "stu-1"
 
 
+def test_the_control_api_through_the_fixture(wechatpay_sandbox, wechatpay_client, wechatpay_notifications):
+    from wechatpay_offlineface.api.tokens import create_auth_token
+    from wechatpay_offlineface.models import AuthTokenRequest, WebInitData
+
+    body = AuthTokenRequest(scene="WEBSESSION", web_init_data=WebInitData("stu-9", "OAABBCCDDeeff"))
+    signed = wechatpay_sandbox.sign(create_auth_token.sync(client=wechatpay_client, body=body).token)
+    wechatpay_sandbox.set_balance(signed["user_id"], 5)
+    assert wechatpay_sandbox.auth_code(signed["user_id"])
+    [notification] = wechatpay_notifications.wait_for(1)
+    assert notification.resource["contract_id"] == signed["contract_id"]
+    assert len(wechatpay_sandbox.state()["users"]) == 2
+
+
+def test_each_test_starts_from_the_seeded_state(wechatpay_sandbox):
+    assert list(wechatpay_sandbox.state()["users"]) == ["FU40F305Z4e2bb7d"]
+
+
 def test_last_collects_what_was_left(wechatpay_client):
     gc.collect()  # an unclosed client or socket would warn now, inside the run, where -W error catches it
 """
@@ -59,7 +76,7 @@ def test_plugin_fixtures_work_and_close_what_they_open(pytester: pytest.Pytester
     result = pytester.runpytest_subprocess(
         "-p", "no:cacheprovider", "-W", "error", "-o", "asyncio_default_fixture_loop_scope=function"
     )
-    result.assert_outcomes(passed=6)
+    result.assert_outcomes(passed=8)
     output = "\n".join(result.outlines + result.errlines)
     for sign in ("ResourceWarning", "unclosed", "Unraisable", "Task was destroyed", "Event loop is closed"):
         assert sign not in output, output

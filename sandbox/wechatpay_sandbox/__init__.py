@@ -7,6 +7,7 @@ from .faults import FAULT_HEADER, FAULTS
 from .hooks import NOTIFY_HOOK
 from .notifications import Notifier
 from .receiver import NotificationReceiver
+from .remote import SandboxControlError
 from .server import SandboxProcess, SandboxServer
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "NotificationReceiver",
     "Notifier",
     "SandboxConfig",
+    "SandboxControlError",
     "SandboxCredentials",
     "SandboxProcess",
     "SandboxServer",

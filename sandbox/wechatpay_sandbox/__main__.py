@@ -71,6 +71,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="S,S,...",
         help="seconds between redeliveries (default: WeChat Pay's, 15,15,30,180,... up to 24 h)",
     )
+    parser.add_argument(
+        "--state-file",
+        type=Path,
+        help="keep the business state (users, contracts, orders...) in this SQLite file across restarts"
+        " (default: in memory, gone when the sandbox stops)",
+    )
     args = parser.parse_args(argv)
     if args.apiv3_key is not None:
         parser.error(
@@ -122,6 +128,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         apiv3_key=apiv3_key_from(args),
         notify_url=args.notify_url,
         notify_retry_delays=args.notify_retry_delays,
+        state_file=args.state_file,
     )
 
 
@@ -199,6 +206,8 @@ def serve(config: SandboxConfig, sock: socket.socket, server: uvicorn.Server, ow
     print(f"WeChat Pay sandbox listening on {url}", flush=True)
     print(f"  credentials: {creds.folder}{kept} (merchant {creds.mchid}, certificate serial {creds.merchant_serial})")
     print(f"  answers signed with the {mode}")
+    if config.state_file is not None:
+        print(f"  business state kept in {config.state_file} (control API: {url}/sandbox/state)")
     if config.notify_url:
         print(f"  notifications to {config.notify_url} (send one: POST {url}{NOTIFY_HOOK})")
     print(

@@ -19,7 +19,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 from wechatpay_signing import protocol
 
+from .business import Refused
 from .config import DEFAULT_FIXTURES, SandboxConfig
+from .control import control_routes
 from .family import ROUTES as FAMILY_ROUTES
 from .faults import FAULT_HEADER, FAULT_TABLE, FAULTS, Fault
 from .handlers import ROUTES, Answer, Handler, Sandbox
@@ -61,6 +63,7 @@ def create_app(config: SandboxConfig) -> Starlette:
     paths = sorted(by_path, key=lambda path: "{" in path)
     routes = [Route(path, _endpoint(by_path[path], sandbox), methods=list(by_path[path])) for path in paths]
     routes += notification_hooks(sandbox.notifier)  # test hooks, outside WeChat Pay's API: not signed
+    routes += control_routes(sandbox.business, sandbox.notifier)  # the control API (control.py): not signed
     return Starlette(exception_handlers={404: _no_route, 405: _no_route}, routes=routes)
 
 
@@ -93,6 +96,8 @@ async def _serve(request: Request, handler: Handler, sandbox: Sandbox) -> Respon
         status, payload = early if early is not None else await handler(request, sandbox)
     except Answer as answer:
         status, payload = answer.status, answer.payload
+    except Refused as refused:
+        status, payload = refused.status, refused_payload(refused)
     # A 204 has no body, and is signed all the same (over the empty body).
     content = fault.body(b"" if status == 204 else _json(payload))
     headers = fault.signed(_signature_headers(sandbox, content, age=fault.age))
@@ -102,6 +107,14 @@ async def _serve(request: Request, handler: Handler, sandbox: Sandbox) -> Respon
     if status == 429:
         headers["Retry-After"] = "1"
     return fault.respond(fault.sent(content), status, headers)
+
+
+def refused_payload(refused: Refused) -> dict[str, Any]:
+    """WeChat Pay's error body for a business rule: code, message, and the field at fault."""
+    payload: dict[str, Any] = {"code": refused.code, "message": refused.message}
+    if refused.field is not None:
+        payload["detail"] = {"field": refused.field, "issue": refused.message}
+    return payload
 
 
 def _signature_headers(sandbox: Sandbox, content: bytes, *, age: int) -> dict[str, str]:

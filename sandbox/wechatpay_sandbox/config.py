@@ -32,6 +32,8 @@ class SandboxConfig:
     # notification, so a test can point them at its own receiver while the sandbox runs.
     notify_url: str | None = None
     notify_retry_delays: tuple[float, ...] = WECHAT_RETRY_DELAYS
+    # The business state (business.py) is kept in this SQLite file across restarts; None keeps it in memory.
+    state_file: Path | None = None
 
     def signing_key(self) -> tuple[rsa.RSAPrivateKey, str]:
         """The key that signs answers and notifications, and its serial: the public key's, or in certificate mode

@@ -1,25 +1,22 @@
-"""The offline face family's other operations: fixed, spec-conforming answers (the business flow comes later).
+"""The offline face family's operations, answered from the business state (business.py).
 
-A request reaches a handler once validation.py has checked it against the spec (parameters, body). Each handler
-answers a fixed body in the shape the OpenAPI document gives, echoing the IDs the caller sent so that a test can see
-they arrived intact. The two operations the
-document answers with 204 answer 204 with an empty, signed body. Request bodies are parsed, never logged.
+A request reaches a handler once validation.py has checked it against the spec (parameters, body) and opened its
+sensitive fields. Each handler reads what it needs, asks the business, and answers its result; a business rule
+that refuses raises business.Refused, which app.py answers with WeChat Pay's code, signed. Contract changes send
+FACEPAY.USER_STATE_CHANGE to the notify URL. Request bodies are parsed, never logged.
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
-import uuid
 from typing import Any
 
 from starlette.requests import Request
 
 from .handlers import Answer, Operation, Sandbox
-from .validation import path_values
+from .validation import opened_body, path_values
 
-ORGANIZATION_ID = "OAABBCCDDeeff"
 NO_CONTENT = 204
 
 
@@ -31,16 +28,6 @@ async def _body(request: Request) -> dict[str, Any]:
     return body
 
 
-def _text(body: dict[str, Any], name: str, default: str) -> str:
-    value = body.get(name)
-    return value if isinstance(value, str) else default
-
-
-def _now(days: int = 0) -> str:
-    moment = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=days)
-    return moment.astimezone(datetime.timezone(datetime.timedelta(hours=8))).isoformat(timespec="seconds")
-
-
 ORGANIZATIONS = "/v3/offlinefacemch/organizations"
 FACE_USER = ORGANIZATIONS + "/{organization_id}/users/out-user-id/{out_user_id}"
 TERMINATE = ORGANIZATIONS + "/{organization_id}/users/user-id/{user_id}/terminate-contract"
@@ -49,104 +36,64 @@ DEDUCTION = "/v3/offlineface/transactions/out-trade-no/{out_trade_no}"
 
 
 async def query_organization(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    organization_id = request.query_params.get("organization_id") or ORGANIZATION_ID
-    organization_name = request.query_params.get("organization_name") or "南山中兴小学部"
-    return 200, {"organization_id": organization_id, "organization_name": organization_name}
+    query = request.query_params
+    found = sandbox.business.query_organization(query.get("organization_id"), query.get("organization_name"))
+    return 200, found
 
 
 async def create_auth_token(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    await _body(request)
-    return 200, {"token": uuid.uuid4().hex}
+    init = (await _body(request))["web_init_data"]
+    return 200, {"token": sandbox.business.create_token(init["out_user_id"], init["organization_id"])}
 
 
 async def get_face_user(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
     ids = path_values(request, FACE_USER)
-    return 200, {
-        "user_id": "FU40F305Z4e2bb7d",
-        "out_user_id": ids["out_user_id"],
-        "organization_id": ids["organization_id"],
-        "user_name": "张三",
-        "user_type": "STUDENT",
-        "student_info": {"class_name": "初中一年级2班"},
-        "status": "NORMAL",
-        "contract_state": "CONTRACTED",
-        "face_image_ok": True,
-        "contract_id": "CI8CD208Z7e9906f89",
-    }
+    return 200, sandbox.business.face_user(ids["organization_id"], ids["out_user_id"])
 
 
 async def update_face_user(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    path_values(request, FACE_USER)
-    await _body(request)
+    ids = path_values(request, FACE_USER)
+    sandbox.business.update_face_user(ids["organization_id"], ids["out_user_id"], opened_body(request))
     return NO_CONTENT, None
 
 
 async def terminate_contract(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    path_values(request, TERMINATE)
+    ids = path_values(request, TERMINATE)
+    event = sandbox.business.terminate(ids["user_id"], ids["organization_id"])
+    sandbox.notifier.deliver_user_state_change(**event)
     return NO_CONTENT, None
 
 
 async def get_device_auth_info(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    await _body(request)
-    return 200, {"authinfo": "sandbox-authinfo-" + uuid.uuid4().hex}
+    body = await _body(request)
+    return 200, {"authinfo": sandbox.business.device_authinfo(body["organization_id"], body["device_id"])}
 
 
 async def presign_contract(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    await _body(request)
-    return 200, {"presign_token": "PT" + uuid.uuid4().hex[:16]}
+    body = opened_body(request)
+    user = body["facepay_user"]
+    mode = body.get("contract_mode") or "LIMIT_NONE"
+    token = sandbox.business.presign(user["out_user_id"], user["organization_id"], mode, "limit_bank_card" in body)
+    return 200, {"presign_token": token}
 
 
 async def get_contract(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    ids = path_values(request, CONTRACT)
-    return 200, {
-        "contract_id": ids["contract_id"],
-        "mchid": sandbox.config.credentials.mchid,
-        "organization_id": ORGANIZATION_ID,
-        "user_id": "FU40F305Z4e2bb7d",
-        "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        "contract_state": "CONTRACTED",
-        "contract_signed_time": "2021-03-01T08:30:00+08:00",
-        "contract_mode": "LIMIT_NONE",
-        "contract_bank_card_from": "USER_SELECT_FREE",
-    }
-
-
-def _deduction(out_trade_no: str, sp_mchid: str, sub_mchid: str, amount: Any) -> dict[str, Any]:
-    total = amount.get("total") if isinstance(amount, dict) else None
-    return {
-        "sp_appid": "wxd678efh567hg6787",
-        "sp_mchid": sp_mchid,
-        "sub_mchid": sub_mchid,
-        "payer": {"sp_openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},
-        "amount": {"total": total if type(total) is int else 1250, "currency": "CNY"},
-        "bank_type": "CMB_DEBIT",
-        "trade_type": "AUTH",
-        "trade_state": "SUCCESS",
-        "trade_state_description": "支付成功",
-        "debt_state": "NOT_DEBT",
-        "success_time": _now(),
-        "transaction_id": "4200000985202103011234567890",
-        "out_trade_no": out_trade_no,
-    }
+    return 200, sandbox.business.contract(path_values(request, CONTRACT)["contract_id"])
 
 
 async def create_deduction(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
     body = await _body(request)
-    out_trade_no = _text(body, "out_trade_no", "sandbox-" + uuid.uuid4().hex[:16])
-    sp_mchid = _text(body, "sp_mchid", sandbox.config.credentials.mchid)
-    return 200, _deduction(out_trade_no, sp_mchid, _text(body, "sub_mchid", "1900000110"), body.get("amount"))
+    return 200, sandbox.business.deduct(body, body.get("sp_mchid") or sandbox.config.credentials.mchid)
 
 
 async def get_deduction(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    ids = path_values(request, DEDUCTION)
-    query = request.query_params
-    return 200, _deduction(ids["out_trade_no"], query["sp_mchid"], query["sub_mchid"], None)
+    out_trade_no = path_values(request, DEDUCTION)["out_trade_no"]
+    return 200, sandbox.business.order(out_trade_no, request.query_params["sub_mchid"])
 
 
 async def create_repayment_url(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
-    await _body(request)
-    token = uuid.uuid4().hex
-    return 200, {"repayment_url": f"https://pay.weixin.qq.com/repayment?token={token}", "expire_at": _now(days=7)}
+    body = await _body(request)
+    return 200, sandbox.business.repayment_url(body["organization_id"], body["out_user_id"])
 
 
 def _route(template: str) -> str:

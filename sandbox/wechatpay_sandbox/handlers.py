@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from starlette.requests import Request
 from wechatpay_signing import certificate_serial, protocol
 
+from .business import Business
 from .config import SandboxConfig
 from .credentials import PlatformCertificate, expired_platform_certificate
 from .notifications import Notifier
@@ -43,8 +44,7 @@ class Sandbox:
     """What the handlers answer from, made once from the config when the app is created."""
 
     config: SandboxConfig
-    collections: list[dict[str, Any]]
-    by_id: dict[str, dict[str, Any]]
+    business: Business  # the K12 canteen's state and rules (business.py)
     merchants: dict[str, Merchant]
     apiv3_key: bytes
     listed_certificates: list[PlatformCertificate]
@@ -68,8 +68,7 @@ class Sandbox:
         )
         return cls(
             config=config,
-            collections=collections,
-            by_id={item["collection_id"]: item for item in collections},
+            business=Business(credentials.mchid, collections, state_file=config.state_file),
             merchants={merchant.mchid: merchant for merchant in merchants},
             apiv3_key=apiv3_key,
             listed_certificates=listed,
@@ -91,11 +90,7 @@ async def get_face_collection(request: Request, sandbox: Sandbox) -> tuple[int, 
         collection_id = unquote(raw_segment, errors="strict")
     except UnicodeDecodeError:
         raise Answer(400, "PARAM_ERROR", "参数错误: collection_id is not UTF-8") from None
-    item = sandbox.by_id.get(collection_id)
-    if item is None:
-        detail = {"field": "collection_id", "value": collection_id, "issue": "no such request", "location": "path"}
-        raise Answer(404, "RESOURCE_NOT_EXISTS", "重采请求不存在", detail)
-    return 200, item
+    return 200, sandbox.business.face_collection(collection_id)
 
 
 async def list_face_collections(request: Request, sandbox: Sandbox) -> tuple[int, Any]:
@@ -104,7 +99,7 @@ async def list_face_collections(request: Request, sandbox: Sandbox) -> tuple[int
         raise _param_error("organization_id", organization_id, "is required")
     offset = _integer(request, "offset", default=0, minimum=0)
     limit = _integer(request, "limit", default=10, minimum=1)
-    matching = [item for item in sandbox.collections if item["organization_id"] == organization_id]
+    matching = sandbox.business.face_collections(organization_id)
     return 200, {"face_collections": matching[offset : offset + limit]}
 
 

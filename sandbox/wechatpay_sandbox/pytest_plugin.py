@@ -25,6 +25,13 @@ def wechatpay_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sand
         yield server
 
 
+@pytest.fixture(autouse=True)
+def _wechatpay_sandbox_fresh_state(request: pytest.FixtureRequest) -> None:
+    """Each test that uses the sandbox starts from its seeded state (the control API's reset)."""
+    if "wechatpay_sandbox" in request.fixturenames:
+        request.getfixturevalue("wechatpay_sandbox").reset()
+
+
 @pytest.fixture(scope="session")
 def wechatpay_auth(wechatpay_sandbox: SandboxServer) -> Iterator[WeChatPayAuth]:
     """The signing and verifying auth for the sandbox's merchant; its certificate downloads are closed at the end."""

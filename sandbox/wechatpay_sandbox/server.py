@@ -20,6 +20,7 @@ from wechatpay_signing import read_env_file
 from .app import create_app
 from .config import SandboxConfig
 from .hooks import NOTIFY_HOOK
+from .remote import SandboxControls
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -79,7 +80,7 @@ class BackgroundServer:
         self.stop()
 
 
-class SandboxServer(BackgroundServer):
+class SandboxServer(BackgroundServer, SandboxControls):
     """The sandbox in a background thread: ``with SandboxServer(config) as sandbox: use(sandbox.url)``."""
 
     def __init__(self, config: SandboxConfig, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -96,7 +97,7 @@ class SandboxServer(BackgroundServer):
         return notification_id
 
 
-class SandboxProcess:
+class SandboxProcess(SandboxControls):
     """The sandbox as ``python -m wechatpay_sandbox`` in another process, so it does not share the caller's GIL.
 
     ``with SandboxProcess(folder) as sandbox: auth_from_env(sandbox.env)``; ``extra_args`` go to the command line.
@@ -108,8 +109,13 @@ class SandboxProcess:
         self._command += extra_args
         self._cpu = cpu
         self._process: subprocess.Popen[str] | None = None
-        self.url = ""
+        self._url = ""
         self.banner: list[str] = []
+
+    @property
+    def url(self) -> str:
+        """The sandbox's base URL, once started."""
+        return self._url
 
     @property
     def env(self) -> dict[str, str]:
@@ -136,7 +142,7 @@ class SandboxProcess:
         if "listening on" not in first:
             self.stop()
             raise RuntimeError(f"the WeChat Pay sandbox did not start: {first!r}")
-        self.url = first.rsplit(" ", 1)[1].strip()
+        self._url = first.rsplit(" ", 1)[1].strip()
         self.banner = [first.rstrip()] + [self._process.stdout.readline().rstrip() for _ in range(3)]
         return self
 

@@ -1,0 +1,118 @@
+"""The sandbox's control API: what only WeChat's users (and WeChat) do, for tests and demos. Unsigned JSON under
+/sandbox/, served by the sandbox only, never part of WeChat Pay's API.
+
+POST /sandbox/sign {"token"} -> {"contract_id", "user_id"}   the parent signs in the mini-program
+POST /sandbox/users/{user_id}/terminate                       the user ends the contract in the WeChat client
+POST /sandbox/auth-codes {"user_id"} -> {"auth_code"}         a device recognises the face
+PUT  /sandbox/users/{user_id}/balance {"amount"}              what the user's payment method can pay (fen)
+POST /sandbox/face-collections {"organization_id", "user_ids"} WeChat asks for new photos
+POST /sandbox/face-collections/{collection_id}/photo          the parent uploads the new photo
+POST /sandbox/face-collections/{collection_id}/confirm        the payer confirms it
+POST /sandbox/repay {"user_id"}                               the user pays back what was advanced
+POST /sandbox/organizations {"organization_name", "organization_id"?}  a new organization
+POST /sandbox/reset                                           back to the seeded state
+GET  /sandbox/state                                           the whole state, for debugging
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .business import Business, Refused
+from .notifications import Notifier
+
+SIGN = "/sandbox/sign"
+AUTH_CODES = "/sandbox/auth-codes"
+REPAY = "/sandbox/repay"
+FACE_COLLECTIONS = "/sandbox/face-collections"
+ORGANIZATIONS = "/sandbox/organizations"
+RESET = "/sandbox/reset"
+STATE = "/sandbox/state"
+
+Action = Callable[[Request, dict[str, Any]], Any]
+
+
+class _BadRequest(Exception):
+    pass
+
+
+def _text(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value:
+        raise _BadRequest(f"{name} must be a non-empty string")
+    return value
+
+
+def control_routes(business: Business, notifier: Notifier) -> list[Route]:
+    """The control API's routes over ``business``; contract changes notify through ``notifier``."""
+
+    def route(path: str, method: str, action: Action, status: int = 200) -> Route:
+        async def endpoint(request: Request) -> Response:
+            raw = await request.body()
+            try:
+                body = json.loads(raw) if raw.strip() else {}
+                if not isinstance(body, dict):
+                    raise _BadRequest("the body must be a JSON object")
+                return JSONResponse(action(request, body), status)
+            except (ValueError, RecursionError, _BadRequest) as error:
+                message = str(error) if isinstance(error, _BadRequest) else "the body is not JSON"
+                return JSONResponse({"code": "PARAM_ERROR", "message": message}, 400)
+            except Refused as refused:
+                return JSONResponse({"code": refused.code, "message": refused.message}, refused.status)
+
+        return Route(path, endpoint, methods=[method])
+
+    def sign(request: Request, body: dict[str, Any]) -> dict[str, str]:
+        event = business.sign(_text(body, "token"))
+        notifier.deliver_user_state_change(**event)
+        return {"contract_id": event["contract_id"], "user_id": event["user_id"]}
+
+    def terminate(request: Request, body: dict[str, Any]) -> dict[str, str]:
+        event = business.terminate(request.path_params["user_id"])
+        notifier.deliver_user_state_change(**event)
+        return {"contract_id": event["contract_id"], "user_id": event["user_id"], "contract_state": "TERMINATED"}
+
+    def balance(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        amount = body.get("amount")
+        if type(amount) is not int or amount < 0:
+            raise _BadRequest("amount must be a whole number of fen, 0 or more")
+        return dict(business.set_balance(request.path_params["user_id"], amount))
+
+    def face_collections(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        user_ids = body.get("user_ids")
+        if not isinstance(user_ids, list) or not user_ids or not all(isinstance(u, str) for u in user_ids):
+            raise _BadRequest("user_ids must be a non-empty list of user IDs")
+        return {"face_collections": business.request_face_collection(_text(body, "organization_id"), user_ids)}
+
+    def step(name: str) -> Action:
+        return lambda request, body: business.advance_face_collection(request.path_params["collection_id"], name)
+
+    def organization(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        wanted = body.get("organization_id")
+        if wanted is not None and (not isinstance(wanted, str) or not wanted or "/" in wanted):
+            raise _BadRequest("organization_id must be a non-empty string without '/'")
+        return dict(business.create_organization(_text(body, "organization_name"), wanted))
+
+    def reset(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        business.reset()
+        return {"reset": True}
+
+    return [
+        route(SIGN, "POST", sign),
+        route("/sandbox/users/{user_id}/terminate", "POST", terminate),
+        route(AUTH_CODES, "POST", lambda request, body: {"auth_code": business.auth_code(_text(body, "user_id"))}),
+        route("/sandbox/users/{user_id}/balance", "PUT", balance),
+        route(FACE_COLLECTIONS, "POST", face_collections),
+        route(FACE_COLLECTIONS + "/{collection_id}/photo", "POST", step("photo")),
+        route(FACE_COLLECTIONS + "/{collection_id}/confirm", "POST", step("confirm")),
+        route(REPAY, "POST", lambda request, body: business.repay(_text(body, "user_id"))),
+        route(ORGANIZATIONS, "POST", organization, status=201),
+        route(RESET, "POST", reset),
+        route(STATE, "GET", lambda request, body: business.snapshot()),
+    ]
