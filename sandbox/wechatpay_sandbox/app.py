@@ -114,6 +114,8 @@ def refused_payload(refused: Refused) -> dict[str, Any]:
     payload: dict[str, Any] = {"code": refused.code, "message": refused.message}
     if refused.field is not None:
         payload["detail"] = {"field": refused.field, "issue": refused.message}
+        if refused.value is not None:  # an ID the caller sent, echoed so they can see it arrived as sent
+            payload["detail"]["value"] = refused.value
     return payload
 
 

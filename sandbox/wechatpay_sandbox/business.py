@@ -39,13 +39,15 @@ _CHINA = datetime.timezone(datetime.timedelta(hours=8))
 class Refused(Exception):
     """A request WeChat Pay refuses: the HTTP status, its code and message, and the field at fault if any."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, field: str | None = None, *, value: str | None = None
+    ) -> None:
         super().__init__(message)
-        self.status, self.code, self.message, self.field = status, code, message, field
+        self.status, self.code, self.message, self.field, self.value = status, code, message, field, value
 
 
-def _not_found(what: str, field: str, code: str = "RESOURCE_NOT_EXISTS") -> Refused:
-    return Refused(404, code, f"{what}不存在", field)
+def _not_found(what: str, field: str, code: str = "RESOURCE_NOT_EXISTS", *, value: str | None = None) -> Refused:
+    return Refused(404, code, f"{what}不存在", field, value=value)
 
 
 def _invalid(message: str, field: str | None = None) -> Refused:
@@ -380,7 +382,7 @@ class Business:
         with self._lock:
             contract = self._state["contracts"].get(contract_id)
             if contract is None:
-                raise _not_found("签约", "contract_id")
+                raise _not_found("签约", "contract_id", value=contract_id)
             return dict(contract)
 
     def device_authinfo(self, organization_id: str, device_id: str) -> str:
@@ -470,7 +472,7 @@ class Business:
         with self._lock:
             known = self._state["orders"].get(out_trade_no)
             if known is None or known["answer"]["sub_mchid"] != sub_mchid:
-                raise _not_found("订单", "out_trade_no", code="ORDER_NOT_EXIST")
+                raise _not_found("订单", "out_trade_no", code="ORDER_NOT_EXIST", value=out_trade_no)
             return copy.deepcopy(known["answer"])
 
     def _debts(self, user_id: str) -> list[dict[str, Any]]:
@@ -555,5 +557,5 @@ class Business:
         with self._lock:
             item = self._state["collections"].get(collection_id)
             if item is None:
-                raise _not_found("重采请求", "collection_id")
+                raise _not_found("重采请求", "collection_id", value=collection_id)
             return dict(item)
