@@ -1,8 +1,9 @@
 """make test-all: the test suite on every Python the package supports, each in its own virtual environment.
 
-The checks that do not depend on the Python version (ruff, mypy, import contracts, generated/) run once, in
-make test-all before nox. Interpreters are pyenv's (``~/.pyenv/versions/3.1x.*``; its shims serve only the
-selected version), else ``python3.1x`` on PATH. Nothing is downloaded: a missing interpreter fails the run.
+make test-all runs make test (the checks once, and the suite on 3.11 in .venv), then these sessions for 3.12 and
+3.13 (``nox --python 3.12 3.13``); ``nox`` alone runs all three. Interpreters are pyenv's
+(``~/.pyenv/versions/3.1x.*``; its shims serve only the selected version), else ``python3.1x`` on PATH. Nothing is
+downloaded: a missing interpreter fails the run.
 """
 
 from __future__ import annotations
