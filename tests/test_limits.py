@@ -93,6 +93,17 @@ async def test_a_gzip_bomb_is_refused_async(bomb: bytes, kind: str) -> None:
                 await client.get(url + "/v3/x")
 
 
+def test_a_gzip_bomb_as_the_certificate_download_is_refused(bomb: bytes) -> None:
+    signer = MerchantSigner(MCHID, MERCHANT_SERIAL, pem("merchant_key.pem"))
+    with bomb_server(bomb) as url:
+        store = PlatformCertificateStore(signer, "0" * 32, base_url=url)
+        with pytest.raises(ResponseTooLargeError) as caught:
+            store.refresh_or_raise()
+        assert caught.value.request_id == "bomb-1"
+        assert store.refresh() is False  # through the flow's refresh: kept what it held, and said why
+        assert "ResponseTooLargeError" in str(store.last_error)
+
+
 def test_the_size_limit_is_configurable_and_counts_plain_bodies_too() -> None:
     def answer(path: str, headers: dict[str, str], out: IO[bytes]) -> None:
         write_answer(out, 200, signed_response_headers(BODY, timestamp=int(time.time())), BODY)

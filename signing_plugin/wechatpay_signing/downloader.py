@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from .cipher import decrypt_aes_256_gcm
 from .errors import AnswerError, ClockSkewError, SignatureVerificationError
 from .keys import certificate_serial, load_certificate, load_public_key
+from .limits import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_SIZE, read_body
 from .logs import logger
 from .protocol import AUTHORIZATION, CERTIFICATES_PATH, MAX_SKEW_SECONDS, REQUEST_ID
 from .signer import MerchantSigner
@@ -123,7 +124,12 @@ def fetch_certificates(
     are ``held``, that answer is believed only when one of them signed it (an unsigned 404 would drop them).
     """
     headers = {AUTHORIZATION: signer.authorization("GET", CERTIFICATES_PATH, b""), "Accept": "application/json"}
-    response = client.get(CERTIFICATES_PATH, headers=headers)
+    response = client.send(client.build_request("GET", CERTIFICATES_PATH, headers=headers), stream=True)
+    try:
+        # The limits of every call: no download decodes past 4 MiB, or holds the refresh past the deadline.
+        read_body(response, DEFAULT_MAX_BODY_SIZE, time.monotonic() + DEFAULT_DEADLINE)
+    finally:
+        response.close()
     request_id = response.headers.get(REQUEST_ID)
     payload = _json(response, request_id)
     if response.status_code == 404 and payload.get("code") == "RESOURCE_NOT_EXISTS":
