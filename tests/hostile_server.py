@@ -51,7 +51,8 @@ def hostile_server(answer: Answer) -> Iterator[str]:
         allow_reuse_address = True
 
     with Server(("127.0.0.1", 0), Handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        # Polled often: shutdown() waits for the next poll (0.5 s by default), in every test that uses this.
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         thread.start()
         try:
             yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -16,7 +16,9 @@ import httpx
 
 from . import transports
 from .auth import WeChatPayAuth
+from .errors import AnswerError
 from .limits import DeadlineExceededError, aread_body, deadline_of, fit_timeouts, read_body
+from .text import shown
 from .transports import TransportSettings
 
 # httpx-retries (and the asyncio it imports) loads when the first client is built, not with this package.
@@ -93,10 +95,35 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
             self._async_transport = transports.async_transport(self._settings)
         return self._async_transport
 
+    @staticmethod
+    def _sent_before(request: httpx.Request) -> bool:
+        """Whether the request (or the one it was redirected from: httpx shares the extensions) was sent before.
+
+        A followed redirect to another origin is refused: signing it would hand a replayable Authorization, and
+        the body, to a host that is not WeChat Pay's (httpx drops the Authorization for it; a retry would sign it).
+        """
+        origin = (request.url.scheme, request.url.host, request.url.port)
+        first = request.extensions.get(_SENT)
+        if first is None:
+            request.extensions[_SENT] = origin
+            return False
+        if first != origin:
+            raise AnswerError(
+                f"{request.method} {shown(request.url.path)} was redirected to another host"
+                f" ({shown(str(request.url.copy_with(query=None)))}): not followed, since a signed request goes only"
+                " to the base URL's host"
+            )
+        return True
+
     def _prepare(self, request: httpx.Request) -> None:
-        if request.extensions.get(_SENT):
+        if self._sent_before(request):
+            request.read()  # a redirect's request shares the body stream of the one it replaces
             self._auth.sign(request)
-        request.extensions[_SENT] = True
+
+    async def _aprepare(self, request: httpx.Request) -> None:
+        if self._sent_before(request):
+            await request.aread()
+            self._auth.sign(request)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         deadline = deadline_of(request)
@@ -126,7 +153,7 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
             ) from None
 
     async def _send_async(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
-        self._prepare(request)
+        await self._aprepare(request)
         response = await self._async().handle_async_request(request)
         await aread_body(response, self._auth.max_body_size, deadline)
         return response
