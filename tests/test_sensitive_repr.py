@@ -14,10 +14,12 @@ from wechatpay_offlineface.models import (
     LimitBankCard,
     PresignFacepayUser,
     PresignRequest,
+    UserStateChangeResource,
 )
-from wechatpay_signing import Notification
+from wechatpay_signing import Notification, NotificationDecryptionError
 
 from .operations import resolve, spec
+from .test_traceback_secrets import leaked, raised
 
 SENSITIVE = "x-wechatpay-sensitive"
 
@@ -89,3 +91,17 @@ def test_a_notification_repr_holds_no_decrypted_resource() -> None:
     )
     assert "SECRET-USER-7" not in repr(notification) and "张三" not in str(notification)
     assert "EV-1" in repr(notification)
+
+
+def test_a_resource_that_does_not_fit_its_model_leaves_no_plaintext_in_frames() -> None:
+    notification = Notification(
+        id="EV-2",
+        create_time=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        event_type="FACEPAY.USER_STATE_CHANGE",
+        resource_type="encrypt-resource",
+        summary="用户签约状态变化",
+        resource={"out_user_id": "SECRET-USER-7", "openid": "SECRET-OPENID-9"},  # user_id and others missing
+    )
+    error = raised(lambda: notification.resource_as(UserStateChangeResource))
+    assert isinstance(error, NotificationDecryptionError)
+    assert leaked(error, ["SECRET-USER-7", "SECRET-OPENID-9"]) == []

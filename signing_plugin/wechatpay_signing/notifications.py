@@ -59,6 +59,7 @@ class Notification:
     summary: str
     resource: dict[str, Any] = field(repr=False)  # decrypted user data: kept out of reprs and logs
 
+    @without_locals  # the model's from_dict frames hold the decrypted resource
     def resource_as(self, model: ResourceModel[T_co]) -> T_co:
         """The resource as ``model`` (any class with ``from_dict``); NotificationDecryptionError if it does not fit."""
         try:
