@@ -110,13 +110,38 @@ def check_text(name: str, value: object) -> None:
 
 
 def check_path_segment(name: str, value: object) -> None:
-    """The value as one path segment; "", "." and ".." would make httpx call another endpoint, so they are refused"""
+    """The value as one path segment; "", "." and ".." would make httpx call another endpoint, so they are refused,
+    and so is anything but a str or an int (None would be sent as "None")"""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise errors.InvalidRequestError(f"{name} must be a str, not {type(value).__name__}")
     text = str(value)
     if text in ("", ".", ".."):
         raise errors.InvalidRequestError(
             f"{name} must be one path segment, not {text!r}: it would send the request to another endpoint"
         )
     check_text(name, text)
+
+
+def check_query(name: str, value: object, expected: type, *, required: bool) -> None:
+    """A query value of the documented type; a required one present (httpx would drop a None silently)"""
+    if value is None or isinstance(value, Unset):
+        if required:
+            raise errors.InvalidRequestError(f"{name} is required, not {value!r}")
+        return
+    if isinstance(value, bool) is not (expected is bool) or not isinstance(value, expected):
+        raise errors.InvalidRequestError(f"{name} must be {expected.__name__}, not {type(value).__name__}")
+    check_text(name, value)
+
+
+def check_body(value: object, model: type, *, required: bool) -> None:
+    """The body as the documented model (wechatpay_offlineface.models), not a dict or None"""
+    if isinstance(value, Unset) and not required:
+        return
+    if not isinstance(value, model):
+        raise errors.InvalidRequestError(
+            f"body must be a wechatpay_offlineface.models.{model.__name__}, not {type(value).__name__}"
+            f" (e.g. {model.__name__}.from_dict(...))"
+        )
 
 
 def aware_datetime(value: datetime.datetime) -> datetime.datetime:
@@ -159,8 +184,10 @@ __all__ = [
     "Response",
     "Unset",
     "aware_datetime",
+    "check_body",
     "check_echoed",
     "check_path_segment",
+    "check_query",
     "check_text",
     "http_status",
     "parse_body",

@@ -13,7 +13,7 @@ from ...types import (
     Unset,
     check_echoed,
     check_path_segment,
-    check_text,
+    check_query,
     http_status,
     parse_body,
     success_body,
@@ -26,7 +26,7 @@ def _get_kwargs(
     appid: str | Unset = UNSET,
 ) -> dict[str, Any]:
     check_path_segment("contract_id", contract_id)
-    check_text("appid", appid)
+    check_query("appid", appid, str, required=False)
 
     params: dict[str, Any] = {}
 
@@ -70,6 +70,11 @@ def _parse_response(
         return None
 
 
+def _check_client(client: object) -> None:
+    if not isinstance(client, AuthenticatedClient | Client):
+        raise errors.InvalidRequestError(f"client must be a wechatpay_offlineface.Client, not {type(client).__name__}")
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Contract | WeChatPayErrorBody]:
@@ -96,7 +101,8 @@ def sync_detailed(
         appid (str | Unset):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -105,6 +111,7 @@ def sync_detailed(
         Response[Contract | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         contract_id=contract_id,
         appid=appid,
@@ -135,7 +142,8 @@ def sync(
         appid (str | Unset):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
@@ -173,7 +181,8 @@ async def asyncio_detailed(
         appid (str | Unset):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -182,6 +191,7 @@ async def asyncio_detailed(
         Response[Contract | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         contract_id=contract_id,
         appid=appid,
@@ -210,7 +220,8 @@ async def asyncio(
         appid (str | Unset):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.

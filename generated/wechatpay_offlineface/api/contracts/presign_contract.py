@@ -9,6 +9,7 @@ from ...models.presign_result import PresignResult
 from ...models.we_chat_pay_error_body import WeChatPayErrorBody
 from ...types import (
     Response,
+    check_body,
     http_status,
     parse_body,
     success_body,
@@ -19,6 +20,7 @@ def _get_kwargs(
     *,
     body: PresignRequest,
 ) -> dict[str, Any]:
+    check_body(body, PresignRequest, required=True)
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -68,6 +70,11 @@ def _parse_response(
         return None
 
 
+def _check_client(client: object) -> None:
+    if not isinstance(client, AuthenticatedClient | Client):
+        raise errors.InvalidRequestError(f"client must be a wechatpay_offlineface.Client, not {type(client).__name__}")
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[PresignResult | WeChatPayErrorBody]:
@@ -96,7 +103,8 @@ def sync_detailed(
         body (PresignRequest): 预签约请求 (a pre-signing request)
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -105,6 +113,7 @@ def sync_detailed(
         Response[PresignResult | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         body=body,
     )
@@ -133,7 +142,8 @@ def sync(
         body (PresignRequest): 预签约请求 (a pre-signing request)
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
@@ -172,7 +182,8 @@ async def asyncio_detailed(
         body (PresignRequest): 预签约请求 (a pre-signing request)
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -181,6 +192,7 @@ async def asyncio_detailed(
         Response[PresignResult | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         body=body,
     )
@@ -207,7 +219,8 @@ async def asyncio(
         body (PresignRequest): 预签约请求 (a pre-signing request)
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.

@@ -13,7 +13,7 @@ from ...types import (
     Unset,
     check_echoed,
     check_path_segment,
-    check_text,
+    check_query,
     http_status,
     parse_body,
     success_body,
@@ -26,7 +26,7 @@ def _get_kwargs(
     appid: str | Unset = UNSET,
 ) -> dict[str, Any]:
     check_path_segment("collection_id", collection_id)
-    check_text("appid", appid)
+    check_query("appid", appid, str, required=False)
 
     params: dict[str, Any] = {}
 
@@ -70,6 +70,11 @@ def _parse_response(
         return None
 
 
+def _check_client(client: object) -> None:
+    if not isinstance(client, AuthenticatedClient | Client):
+        raise errors.InvalidRequestError(f"client must be a wechatpay_offlineface.Client, not {type(client).__name__}")
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[FaceCollection | WeChatPayErrorBody]:
@@ -97,7 +102,8 @@ def sync_detailed(
         appid (str | Unset):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -106,6 +112,7 @@ def sync_detailed(
         Response[FaceCollection | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         collection_id=collection_id,
         appid=appid,
@@ -137,7 +144,8 @@ def sync(
         appid (str | Unset):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
@@ -176,7 +184,8 @@ async def asyncio_detailed(
         appid (str | Unset):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -185,6 +194,7 @@ async def asyncio_detailed(
         Response[FaceCollection | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         collection_id=collection_id,
         appid=appid,
@@ -214,7 +224,8 @@ async def asyncio(
         appid (str | Unset):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.

@@ -59,6 +59,11 @@ def _parse_response(
         return None
 
 
+def _check_client(client: object) -> None:
+    if not isinstance(client, AuthenticatedClient | Client):
+        raise errors.InvalidRequestError(f"client must be a wechatpay_offlineface.Client, not {type(client).__name__}")
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[FaceUser | WeChatPayErrorBody]:
@@ -83,7 +88,8 @@ def sync_detailed(
         out_user_id (str):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -92,6 +98,7 @@ def sync_detailed(
         Response[FaceUser | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         organization_id=organization_id,
         out_user_id=out_user_id,
@@ -121,7 +128,8 @@ def sync(
         out_user_id (str):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
@@ -157,7 +165,8 @@ async def asyncio_detailed(
         out_user_id (str):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -166,6 +175,7 @@ async def asyncio_detailed(
         Response[FaceUser | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         organization_id=organization_id,
         out_user_id=out_user_id,
@@ -193,7 +203,8 @@ async def asyncio(
         out_user_id (str):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.

@@ -7,7 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.face_user_update import FaceUserUpdate
 from ...models.we_chat_pay_error_body import WeChatPayErrorBody
-from ...types import Response, check_echoed, check_path_segment, http_status, parse_body, success_body
+from ...types import Response, check_body, check_echoed, check_path_segment, http_status, parse_body, success_body
 
 
 def _get_kwargs(
@@ -18,6 +18,7 @@ def _get_kwargs(
 ) -> dict[str, Any]:
     check_path_segment("organization_id", organization_id)
     check_path_segment("out_user_id", out_user_id)
+    check_body(body, FaceUserUpdate, required=True)
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -61,6 +62,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
+def _check_client(client: object) -> None:
+    if not isinstance(client, AuthenticatedClient | Client):
+        raise errors.InvalidRequestError(f"client must be a wechatpay_offlineface.Client, not {type(client).__name__}")
+
+
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[WeChatPayErrorBody]:
     return Response(
         status_code=http_status(response.status_code),
@@ -91,7 +97,8 @@ def sync_detailed(
             those that changed, and `student_info` or `staff_info` to match `user_type`.
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -100,6 +107,7 @@ def sync_detailed(
         Response[WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         organization_id=organization_id,
         out_user_id=out_user_id,
@@ -138,7 +146,8 @@ def sync(
             those that changed, and `student_info` or `staff_info` to match `user_type`.
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
@@ -181,7 +190,8 @@ async def asyncio_detailed(
             those that changed, and `student_info` or `staff_info` to match `user_type`.
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -190,6 +200,7 @@ async def asyncio_detailed(
         Response[WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         organization_id=organization_id,
         out_user_id=out_user_id,
@@ -226,7 +237,8 @@ async def asyncio(
             those that changed, and `student_info` or `staff_info` to match `user_type`.
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.

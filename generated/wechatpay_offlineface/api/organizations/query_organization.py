@@ -11,7 +11,7 @@ from ...types import (
     Response,
     Unset,
     check_echoed,
-    check_text,
+    check_query,
     http_status,
     parse_body,
     success_body,
@@ -23,8 +23,8 @@ def _get_kwargs(
     organization_id: str | Unset = UNSET,
     organization_name: str | Unset = UNSET,
 ) -> dict[str, Any]:
-    check_text("organization_id", organization_id)
-    check_text("organization_name", organization_name)
+    check_query("organization_id", organization_id, str, required=False)
+    check_query("organization_name", organization_name, str, required=False)
 
     params: dict[str, Any] = {}
 
@@ -68,6 +68,11 @@ def _parse_response(
         return None
 
 
+def _check_client(client: object) -> None:
+    if not isinstance(client, AuthenticatedClient | Client):
+        raise errors.InvalidRequestError(f"client must be a wechatpay_offlineface.Client, not {type(client).__name__}")
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Organization | WeChatPayErrorBody]:
@@ -95,7 +100,8 @@ def sync_detailed(
         organization_name (str | Unset):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -104,6 +110,7 @@ def sync_detailed(
         Response[Organization | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         organization_id=organization_id,
         organization_name=organization_name,
@@ -135,7 +142,8 @@ def sync(
         organization_name (str | Unset):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
@@ -174,7 +182,8 @@ async def asyncio_detailed(
         organization_name (str | Unset):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -183,6 +192,7 @@ async def asyncio_detailed(
         Response[Organization | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         organization_id=organization_id,
         organization_name=organization_name,
@@ -212,7 +222,8 @@ async def asyncio(
         organization_name (str | Unset):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.

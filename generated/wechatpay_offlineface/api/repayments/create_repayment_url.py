@@ -9,6 +9,7 @@ from ...models.repayment_url_request import RepaymentUrlRequest
 from ...models.we_chat_pay_error_body import WeChatPayErrorBody
 from ...types import (
     Response,
+    check_body,
     http_status,
     parse_body,
     success_body,
@@ -19,6 +20,7 @@ def _get_kwargs(
     *,
     body: RepaymentUrlRequest,
 ) -> dict[str, Any]:
+    check_body(body, RepaymentUrlRequest, required=True)
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,6 +60,11 @@ def _parse_response(
         return None
 
 
+def _check_client(client: object) -> None:
+    if not isinstance(client, AuthenticatedClient | Client):
+        raise errors.InvalidRequestError(f"client must be a wechatpay_offlineface.Client, not {type(client).__name__}")
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[RepaymentUrl | WeChatPayErrorBody]:
@@ -84,7 +91,8 @@ def sync_detailed(
         body (RepaymentUrlRequest): 获取还款链接请求 (a repayment link request)
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -93,6 +101,7 @@ def sync_detailed(
         Response[RepaymentUrl | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         body=body,
     )
@@ -119,7 +128,8 @@ def sync(
         body (RepaymentUrlRequest): 获取还款链接请求 (a repayment link request)
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
@@ -156,7 +166,8 @@ async def asyncio_detailed(
         body (RepaymentUrlRequest): 获取还款链接请求 (a repayment link request)
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -165,6 +176,7 @@ async def asyncio_detailed(
         Response[RepaymentUrl | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         body=body,
     )
@@ -189,7 +201,8 @@ async def asyncio(
         body (RepaymentUrlRequest): 获取还款链接请求 (a repayment link request)
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.

@@ -9,6 +9,7 @@ from ...models.deduction_request import DeductionRequest
 from ...models.we_chat_pay_error_body import WeChatPayErrorBody
 from ...types import (
     Response,
+    check_body,
     http_status,
     parse_body,
     success_body,
@@ -19,6 +20,7 @@ def _get_kwargs(
     *,
     body: DeductionRequest,
 ) -> dict[str, Any]:
+    check_body(body, DeductionRequest, required=True)
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,6 +60,11 @@ def _parse_response(
         return None
 
 
+def _check_client(client: object) -> None:
+    if not isinstance(client, AuthenticatedClient | Client):
+        raise errors.InvalidRequestError(f"client must be a wechatpay_offlineface.Client, not {type(client).__name__}")
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Deduction | WeChatPayErrorBody]:
@@ -92,7 +99,8 @@ def sync_detailed(
             and a request without `scene_info` has been seen to fail with SYSTEM_ERROR.
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -101,6 +109,7 @@ def sync_detailed(
         Response[Deduction | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         body=body,
     )
@@ -135,7 +144,8 @@ def sync(
             and a request without `scene_info` has been seen to fail with SYSTEM_ERROR.
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
@@ -180,7 +190,8 @@ async def asyncio_detailed(
             and a request without `scene_info` has been seen to fail with SYSTEM_ERROR.
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -189,6 +200,7 @@ async def asyncio_detailed(
         Response[Deduction | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         body=body,
     )
@@ -221,7 +233,8 @@ async def asyncio(
             and a request without `scene_info` has been seen to fail with SYSTEM_ERROR.
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.

@@ -12,7 +12,7 @@ from ...types import (
     Response,
     check_echoed,
     check_path_segment,
-    check_text,
+    check_query,
     http_status,
     parse_body,
     success_body,
@@ -27,9 +27,9 @@ def _get_kwargs(
     business_product_id: str,
 ) -> dict[str, Any]:
     check_path_segment("out_trade_no", out_trade_no)
-    check_text("sp_mchid", sp_mchid)
-    check_text("sub_mchid", sub_mchid)
-    check_text("business_product_id", business_product_id)
+    check_query("sp_mchid", sp_mchid, str, required=True)
+    check_query("sub_mchid", sub_mchid, str, required=True)
+    check_query("business_product_id", business_product_id, str, required=True)
 
     params: dict[str, Any] = {}
 
@@ -77,6 +77,11 @@ def _parse_response(
         return None
 
 
+def _check_client(client: object) -> None:
+    if not isinstance(client, AuthenticatedClient | Client):
+        raise errors.InvalidRequestError(f"client must be a wechatpay_offlineface.Client, not {type(client).__name__}")
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[DeductionQueryResult | WeChatPayErrorBody]:
@@ -107,7 +112,8 @@ def sync_detailed(
         business_product_id (str):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -116,6 +122,7 @@ def sync_detailed(
         Response[DeductionQueryResult | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         out_trade_no=out_trade_no,
         sp_mchid=sp_mchid,
@@ -153,7 +160,8 @@ def sync(
         business_product_id (str):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
@@ -197,7 +205,8 @@ async def asyncio_detailed(
         business_product_id (str):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.MalformedResponse: If a 2xx body does not match the API description.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -206,6 +215,7 @@ async def asyncio_detailed(
         Response[DeductionQueryResult | WeChatPayErrorBody]
     """
 
+    _check_client(client)
     kwargs = _get_kwargs(
         out_trade_no=out_trade_no,
         sp_mchid=sp_mchid,
@@ -241,7 +251,8 @@ async def asyncio(
         business_product_id (str):
 
     Raises:
-        errors.InvalidRequestError: If a path parameter is "", "." or "..", or a text holds a lone surrogate, before
+        errors.InvalidRequestError: If a path parameter is "", "." or "..", a required value is None, a value or the
+            body is not of its documented type, client is not a Client, or a text holds a lone surrogate, before
             anything is sent (a ValueError too).
         errors.ApiError: If WeChat Pay answers with an error status; it carries code, message and Request-ID.
         errors.MalformedResponse: If a 2xx body does not match the API description.
