@@ -40,7 +40,7 @@ from wechatpay_offlineface.models import (
     RepaymentUrlRequest,
     WebInitData,
 )
-from wechatpay_sandbox import NotificationReceiver, SandboxControlError, SandboxServer
+from wechatpay_sandbox import NotificationReceiver, SandboxControlError, SandboxProcess, SandboxServer
 from wechatpay_sandbox.business import TOKEN_SECONDS, Business, Refused
 from wechatpay_signing import WeChatPayAuth
 
@@ -406,3 +406,11 @@ def test_the_control_api_refuses_what_it_cannot_read(sandbox: SandboxServer) -> 
     assert answer.status_code == 400
     assert httpx.post(sandbox.url + "/sandbox/repay", json={}).status_code == 400
     assert "Wechatpay-Signature" not in httpx.get(sandbox.url + "/sandbox/state").headers  # not WeChat Pay's API
+
+
+def test_a_sandbox_with_a_state_file_survives_a_restart(tmp_path: Path) -> None:
+    state_file = tmp_path / "canteen.sqlite"
+    with SandboxProcess(tmp_path / "credentials", "--state-file", str(state_file)) as sandbox:
+        made = sandbox.create_organization("重启后仍在的学校")
+    with SandboxProcess(tmp_path / "credentials", "--state-file", str(state_file)) as sandbox:
+        assert made["organization_id"] in sandbox.state()["organizations"]
