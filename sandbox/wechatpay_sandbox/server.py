@@ -35,6 +35,9 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
+    # Listening from now on: a client that reads the printed URL and connects at once waits in the backlog until
+    # uvicorn accepts, instead of being refused while it starts up.
+    sock.listen(2048)
     return sock
 
 
