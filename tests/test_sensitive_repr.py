@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import datetime
 
+import httpx
 import pytest
 import wechatpay_offlineface.models as models
+from wechatpay_offlineface import Client
+from wechatpay_offlineface.api.face_users import update_face_user_by_out_user_id
 from wechatpay_offlineface.models import (
     FaceUserUpdate,
     Identification,
@@ -16,9 +19,16 @@ from wechatpay_offlineface.models import (
     PresignRequest,
     UserStateChangeResource,
 )
-from wechatpay_signing import Notification, NotificationDecryptionError
+from wechatpay_signing import (
+    Notification,
+    NotificationDecryptionError,
+    SensitiveFieldError,
+    SignatureVerificationError,
+    httpx_args,
+)
 
 from .operations import resolve, spec
+from .test_client import make_auth
 from .test_traceback_secrets import leaked, raised
 
 SENSITIVE = "x-wechatpay-sensitive"
@@ -105,3 +115,31 @@ def test_a_resource_that_does_not_fit_its_model_leaves_no_plaintext_in_frames() 
     error = raised(lambda: notification.resource_as(UserStateChangeResource))
     assert isinstance(error, NotificationDecryptionError)
     assert leaked(error, ["SECRET-USER-7", "SECRET-OPENID-9"]) == []
+
+
+def forged_204(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(204, headers={"Request-ID": "forged"})
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("failure", ["forged answer", "plaintext too long"])
+async def test_a_failed_call_leaves_no_plaintext_in_any_frame(mode: str, failure: str) -> None:
+    """pytest --showlocals, rich and Sentry record every frame's locals: the generated call's (its JSON body) and
+    httpx's (json=...) held the plaintexts of the sensitive fields."""
+    mock = httpx.MockTransport(forged_204)
+    client = Client(
+        base_url="https://api.mch.weixin.qq.com",
+        httpx_args=httpx_args(make_auth(), retry=None, transport=mock, async_transport=mock),
+    )
+    name = "张三丰" * (30 if failure == "plaintext too long" else 1)
+    body = FaceUserUpdate(user_name=name, phone="13800138000")
+    try:
+        if mode == "sync":
+            update_face_user_by_out_user_id.sync("O1", "u1", client=client, body=body)
+        else:
+            await update_face_user_by_out_user_id.asyncio("O1", "u1", client=client, body=body)
+    except (SignatureVerificationError, SensitiveFieldError) as caught:
+        error: BaseException = caught
+    else:
+        raise AssertionError("no error was raised")
+    assert leaked(error, ["13800138000", "张三丰"]) == []

@@ -1,6 +1,7 @@
 from typing import Any, cast
 
 import httpx
+from wechatpay_signing.tracebacks import clear_locals
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
@@ -118,9 +119,16 @@ def sync_detailed(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    # kwargs holds the plaintexts of the sensitive fields, and so do httpx's frames below: an error leaves without.
+    failure: Exception | None = None
+    try:
+        response = client.get_httpx_client().request(**kwargs)
+    except Exception as error:
+        failure = error
+    del kwargs, body
+    if failure is not None:
+        clear_locals(failure)
+        raise failure
 
     return _build_response(client=client, response=response)
 
@@ -197,7 +205,16 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    # kwargs holds the plaintexts of the sensitive fields, and so do httpx's frames below: an error leaves without.
+    failure: Exception | None = None
+    try:
+        response = await client.get_async_httpx_client().request(**kwargs)
+    except Exception as error:
+        failure = error
+    del kwargs, body
+    if failure is not None:
+        clear_locals(failure)
+        raise failure
 
     return _build_response(client=client, response=response)
 
