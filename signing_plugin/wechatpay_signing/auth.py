@@ -6,7 +6,7 @@ import functools
 import sys
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -86,6 +86,7 @@ class WeChatPayAuth(httpx.Auth):
         """Seconds a whole call may take, retries included; then DeadlineExceededError (default 30; None: none)."""
         # Kept for notifications only as its cipher, whose repr shows nothing; checked (32 bytes) here, at start.
         self._notification_cipher = None if apiv3_key is None else apiv3_cipher(apiv3_key)
+        self._store_checked: tuple[object, bool] = (None, False)  # (the store last checked, whether it downloads)
 
     def __repr__(self) -> str:
         return f"WeChatPayAuth(signer={self.signer!r}, verifier={self.verifier!r})"
@@ -138,10 +139,25 @@ class WeChatPayAuth(httpx.Auth):
             )
         return found
 
+    def _refreshing_store(self) -> RefreshingCertificates | None:
+        """The verifier's certificate store when it downloads (``RefreshingCertificates``), else None.
+
+        An isinstance check against a runtime-checkable Protocol costs about 13 µs, on every call: it is made once
+        per store object, and not at all without a store (public-key mode).
+        """
+        store = self.verifier.certificates
+        if store is None:
+            return None
+        checked, refreshing = self._store_checked
+        if store is not checked:
+            refreshing = isinstance(store, RefreshingCertificates)
+            self._store_checked = (store, refreshing)
+        return cast(RefreshingCertificates, store) if refreshing else None
+
     def _encryption_refresh_due(self, request: httpx.Request) -> Callable[[], bool] | None:
         """The store's refresh, when the request has sensitive fields and no key to encrypt them is held yet."""
-        store = self.verifier.certificates
-        if not isinstance(store, RefreshingCertificates):
+        store = self._refreshing_store()
+        if store is None:
             return None
         if not sensitive_paths(request.extensions) or self.verifier.encryption_key() is not None:
             return None
@@ -227,8 +243,8 @@ class WeChatPayAuth(httpx.Auth):
 
     def _certificate_refresh_due(self, response: httpx.Response) -> Callable[[], bool] | None:
         """The store's refresh, when a 2xx answer finds it due or names a serial it does not hold; else None."""
-        store = self.verifier.certificates
-        if store is None or not response.is_success or not isinstance(store, RefreshingCertificates):
+        store = self._refreshing_store()
+        if store is None or not response.is_success:
             return None
         seen = store.generation  # read first: a refresh that lands meanwhile makes this one a no-op
         if not store.should_refresh(response.headers.get(WECHATPAY_SERIAL)):
