@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from wechatpay_offlineface import Client, errors
 from wechatpay_offlineface.api.contracts import get_contract, presign_contract
+from wechatpay_offlineface.api.devices import get_device_auth_info
 from wechatpay_offlineface.api.face_collections import get_face_collection, list_face_collections
 from wechatpay_offlineface.api.face_users import (
     get_face_user_by_out_user_id,
@@ -29,6 +30,7 @@ from wechatpay_offlineface.api.repayments import create_repayment_url
 from wechatpay_offlineface.api.tokens import create_auth_token
 from wechatpay_offlineface.api.transactions import create_deduction, get_deduction_by_out_trade_no
 from wechatpay_offlineface.models import (
+    AuthInfoRequest,
     AuthTokenRequest,
     DeductionAmount,
     DeductionRequest,
@@ -100,6 +102,16 @@ def test_a_token_for_an_organization_wechat_did_not_assign_is_a_param_error(clie
     body = AuthTokenRequest(scene="WEBSESSION", web_init_data=WebInitData("s1", "ONOSUCHSCHOOL"))
     with refused("PARAM_ERROR"):
         create_auth_token.sync(client=client, body=body)
+
+
+def test_a_device_of_an_organization_wechat_did_not_assign_gets_no_authinfo(client: Client) -> None:
+    def device(organization_id: str) -> AuthInfoRequest:
+        return AuthInfoRequest("wxd678efh567hg6787", SUB_MCHID, "pos-1", "RAWDATA", organization_id)
+
+    first = get_device_auth_info.sync(client=client, body=device(SCHOOL)).authinfo
+    assert first != get_device_auth_info.sync(client=client, body=device(SCHOOL)).authinfo  # a new one each time
+    with refused("PARAM_ERROR"):
+        get_device_auth_info.sync(client=client, body=device("ONOSUCHSCHOOL"))
 
 
 # Signing, terminating, re-signing
