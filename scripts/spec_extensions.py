@@ -11,6 +11,10 @@ its schema's extensions, so ``scripts/generate.sh`` runs this first and hands it
   schema's reference as the generator names a model (``/components/schemas/FaceUserUpdate``), so the model template
   keeps its plaintext out of the model's repr.
 - ``x-wechatpay-idempotent: true`` on an operation: it is in ``idempotent_operations``.
+- ``x-wechatpay-event-type`` and ``x-wechatpay-resource`` (a ``$ref`` to a component schema) on each webhook:
+  ``webhook_resources`` maps the event type to the schema's reference as the generator names a model
+  (``{"FACEPAY.USER_STATE_CHANGE": "/components/schemas/UserStateChangeResource"}``), for the typed resource of a
+  notification. A webhook lacking either, or two webhooks with one event type, stop the generation.
 
 Usage: ``python scripts/spec_extensions.py openapi/offlineface.yaml > wechatpay_extensions.jinja``
 """
@@ -28,6 +32,9 @@ import yaml
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SENSITIVE = "x-wechatpay-sensitive"
 IDEMPOTENT = "x-wechatpay-idempotent"
+EVENT_TYPE = "x-wechatpay-event-type"
+RESOURCE = "x-wechatpay-resource"
+SCHEMAS = "#/components/schemas/"
 
 
 def operations(spec: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -91,12 +98,38 @@ def sensitive_properties(spec: Mapping[str, Any]) -> dict[str, list[str]]:
     return found
 
 
+def webhook_resources(spec: Mapping[str, Any]) -> dict[str, str]:
+    """Each webhook's event type and the reference of its decrypted resource's schema, as the generator names it."""
+    found: dict[str, str] = {}
+    for name, path_item in spec.get("webhooks", {}).items():
+        for method in METHODS:
+            operation = path_item.get(method)
+            if operation is None:
+                continue
+            where = f"webhook {name} ({method})"
+            event_type, resource = operation.get(EVENT_TYPE), operation.get(RESOURCE)
+            if not isinstance(event_type, str) or not event_type:
+                raise ValueError(f"{where} needs {EVENT_TYPE}: the event_type its notifications carry")
+            reference = resource.get("$ref") if isinstance(resource, Mapping) else None
+            if not isinstance(reference, str) or not reference.startswith(SCHEMAS):
+                raise ValueError(f"{where} needs {RESOURCE}: {{$ref: '{SCHEMAS}NAME'}}, its decrypted resource")
+            try:
+                _resolve(spec, resource)
+            except KeyError:
+                raise ValueError(f"{where}: {RESOURCE} {reference} names no schema") from None
+            if event_type in found:
+                raise ValueError(f"{where}: event type {event_type} is given by two webhooks")
+            found[event_type] = reference[1:]
+    return found
+
+
 def extensions(spec: Mapping[str, Any]) -> dict[str, Any]:
     """What the templates read: by operationId, and the sensitive properties by schema."""
     return {
         "sensitive_fields": {op_id: list(sensitive_fields(spec, op)) for op_id, op in operations(spec)},
         "sensitive_properties": sensitive_properties(spec),
         "idempotent_operations": sorted(op_id for op_id, op in operations(spec) if op.get(IDEMPOTENT) is True),
+        "webhook_resources": webhook_resources(spec),
     }
 
 
@@ -109,7 +142,12 @@ def as_jinja(values: Mapping[str, Any]) -> str:
 
 def main(argv: list[str]) -> int:
     spec = yaml.safe_load(Path(argv[1]).read_text(encoding="utf-8"))
-    sys.stdout.write(as_jinja(extensions(spec)))
+    try:
+        values = extensions(spec)
+    except ValueError as error:
+        print(f"{argv[1]}: {error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(as_jinja(values))
     return 0
 
 

@@ -49,7 +49,8 @@ class Notification:
     """One verified, decrypted notification. WeChat Pay redelivers: de-duplicate by ``id``.
 
     ``resource`` is the decrypted JSON; ``resource_as(Model)`` gives it typed, e.g.
-    ``notification.resource_as(UserStateChangeResource)`` for ``FACEPAY.USER_STATE_CHANGE``.
+    ``notification.resource_as(UserStateChangeResource)`` for ``FACEPAY.USER_STATE_CHANGE``. The generated client's
+    ``wechatpay_offlineface.notifications.typed_resource(notification)`` picks the model by event type from the spec.
     """
 
     id: str
@@ -64,10 +65,14 @@ class Notification:
         """The resource as ``model`` (any class with ``from_dict``); NotificationDecryptionError if it does not fit."""
         try:
             return model.from_dict(self.resource)
-        except (KeyError, TypeError, ValueError) as error:
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
             name = getattr(model, "__name__", type(model).__name__)
+            # A missing key is named: a generated model's KeyError holds the field's name (d.pop("user_id")), not
+            # data. Other messages may quote a decrypted value, so only their type is shown.
+            key = error.args[0] if isinstance(error, KeyError) and error.args else None
+            why = f"it lacks {key}" if isinstance(key, str) and key.isidentifier() else type(error).__name__
             raise NotificationDecryptionError(
-                f"the resource of {self.event_type} notification {self.id} is not a {name} ({type(error).__name__})",
+                f"the resource of {self.event_type} notification {self.id} is not a {name} ({why})",
                 cause="malformed",
             ) from None
 

@@ -1,5 +1,7 @@
 """Contains all the data models used in inputs/outputs"""
 
+from typing import TypeAlias
+
 from .auth_info import AuthInfo
 from .auth_info_request import AuthInfoRequest
 from .auth_token import AuthToken
@@ -103,3 +105,12 @@ __all__ = (
     "WeChatPayErrorBody",
     "WeChatPayErrorDetail",
 )
+
+# The model of each webhook's decrypted resource, by event type (each webhook's x-wechatpay-event-type and
+# x-wechatpay-resource in the spec), for wechatpay_offlineface.notifications.
+WebhookResource: TypeAlias = UserStateChangeResource
+"""The model of any webhook's decrypted resource."""
+WEBHOOK_RESOURCE_MODELS: dict[str, type[WebhookResource]] = {
+    "FACEPAY.USER_STATE_CHANGE": UserStateChangeResource,
+}
+"""The event type of each webhook in the spec, to the model of its decrypted resource."""
