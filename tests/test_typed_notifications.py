@@ -33,6 +33,7 @@ from .support import (
     signed_notification,
     signed_response_headers,
 )
+from .test_traceback_secrets import leaked, raised
 
 NOW = 1_764_460_800
 VERIFIER = ResponseVerifier({PUBLIC_KEY_ID: pem("wechatpay_pub_key.pem")})
@@ -129,3 +130,11 @@ def test_a_resource_that_decrypts_to_a_non_object_never_reaches_typed_resource()
     headers, body = signed_notification(["not", "an", "object"], timestamp=NOW)
     with pytest.raises(NotificationDecryptionError, match="not a JSON object"):
         parse_notification(headers, body, verifier=VERIFIER, apiv3_key=NOTIFICATION_APIV3_KEY, now=NOW)
+
+
+def test_a_malformed_resource_leaves_no_plaintext_in_the_frames() -> None:
+    [notification, _] = parsed({"out_user_id": "SECRET-USER-7", "openid": "SECRET-OPENID-9"})
+    error = raised(lambda: typed_resource(notification))
+    assert isinstance(error, NotificationDecryptionError)
+    assert "lacks user_id" in str(error)
+    assert leaked(error, ["SECRET-USER-7", "SECRET-OPENID-9"]) == []
