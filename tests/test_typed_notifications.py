@@ -7,9 +7,11 @@ signature by openssl (tests/support.py).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from types import MappingProxyType
 
 import pytest
+import yaml
 from wechatpay_offlineface.models import UserStateChangeResource
 from wechatpay_offlineface.notifications import RESOURCE_MODELS, typed_resource
 from wechatpay_offlineface.types import UNSET
@@ -35,6 +37,7 @@ from .support import (
 )
 from .test_traceback_secrets import leaked, raised
 
+ROOT = Path(__file__).parents[1]
 NOW = 1_764_460_800
 VERIFIER = ResponseVerifier({PUBLIC_KEY_ID: pem("wechatpay_pub_key.pem")})
 AUTH = WeChatPayAuth(
@@ -138,3 +141,19 @@ def test_a_malformed_resource_leaves_no_plaintext_in_the_frames() -> None:
     assert isinstance(error, NotificationDecryptionError)
     assert "lacks user_id" in str(error)
     assert leaked(error, ["SECRET-USER-7", "SECRET-OPENID-9"]) == []
+
+
+def test_each_webhook_s_declared_event_type_agrees_with_its_body_schema_and_example() -> None:
+    """x-wechatpay-event-type is what the webhook's own body says: its event_type examples and its example body."""
+    spec = yaml.safe_load((ROOT / "openapi" / "offlineface.yaml").read_text(encoding="utf-8"))
+    schemas = spec["components"]["schemas"]
+    declared = {}
+    for name, path_item in spec["webhooks"].items():
+        post = path_item["post"]
+        event_type = post["x-wechatpay-event-type"]
+        declared[event_type] = post["x-wechatpay-resource"]["$ref"].rsplit("/", 1)[1]
+        content = post["requestBody"]["content"]["application/json"]
+        body_schema = schemas[content["schema"]["$ref"].rsplit("/", 1)[1]]
+        assert body_schema["properties"]["event_type"]["examples"] == [event_type], name
+        assert all(example["value"]["event_type"] == event_type for example in content["examples"].values()), name
+    assert {event: model.__name__ for event, model in RESOURCE_MODELS.items()} == declared
