@@ -55,6 +55,7 @@ from wechatpay_offlineface.models import (
     UserStateChangeResource,
     WebInitData,
 )
+from wechatpay_offlineface.notifications import typed_resource
 from wechatpay_offlineface.types import Unset
 from wechatpay_sandbox import FAULT_HEADER, NotificationReceiver, SandboxProcess
 from wechatpay_sandbox import credentials as sandbox_credentials
@@ -109,19 +110,22 @@ def lunch(auth_code: str, out_trade_no: str) -> DeductionRequest:
     )
 
 
-def notified(day: Day, receiver: NotificationReceiver, count: int, contract_id: str) -> UserStateChangeResource:
+def notified(
+    day: Day, receiver: NotificationReceiver, count: int, contract_id: str, *, since: int
+) -> tuple[str, UserStateChangeResource]:
     """Once ``count`` notifications have arrived (each delivered on its own, in any order), the one about the
-    contract: printed, verified and decrypted, typed."""
-    for notification in receiver.wait_for(count):
-        resource = notification.resource_as(UserStateChangeResource)
-        if resource.contract_id == contract_id:
+    contract among those that arrived after the first ``since``: printed, verified and decrypted, typed.
+    Returns its notification ID with the resource (an earlier notification about the same contract never counts)."""
+    for notification in receiver.wait_for(count)[since:]:
+        resource = typed_resource(notification)  # the spec's model for FACEPAY.USER_STATE_CHANGE
+        if isinstance(resource, UserStateChangeResource) and resource.contract_id == contract_id:
             day.step(
                 notification.event_type,
                 f"id {notification.id}, signature verified, decrypted: user {resource.user_id} "
                 f"(out_user_id {resource.out_user_id}) contract {shown(resource.contract_id)} mch_id {resource.mch_id}",
             )
-            return resource
-    raise AssertionError(f"no notification about contract {contract_id}")
+            return notification.id, resource
+    raise AssertionError(f"no new notification about contract {contract_id}")
 
 
 async def school_day(
@@ -168,8 +172,8 @@ async def school_day(
     day.step("[sandbox] parent signs", f"user {card_signed['user_id']} with the designated card")
 
     day.story("WeChat Pay tells the school (FACEPAY.USER_STATE_CHANGE, signed, encrypted)")
-    first = notified(day, receiver, seen + 2, contract_id)
-    notified(day, receiver, seen + 2, card_signed["contract_id"])
+    first_id, first = notified(day, receiver, seen + 2, contract_id, since=seen)
+    notified(day, receiver, seen + 2, card_signed["contract_id"], since=seen)
 
     day.story("the school reads the contract and the student, and updates the class")
     contract = await day.call("getContract", get_contract, contract_id)
@@ -274,7 +278,7 @@ async def school_day(
     day.story("the family leaves the school")
     await day.call("terminateFaceUserContract", terminate_face_user_contract, SCHOOL, user_id)
     day.step("terminateFaceUserContract", "204")
-    last = notified(day, receiver, seen + 3, contract_id)
+    last_id, last = notified(day, receiver, seen + 3, contract_id, since=seen + 2)
     ended = await day.call("getContract", get_contract, contract_id)
     day.step(
         "getContract", f"{ended.contract_id} {shown(ended.contract_state)} at {shown(ended.contract_terminated_time)}"
@@ -284,6 +288,7 @@ async def school_day(
         "user_id": user_id,
         "contract_id": contract_id,
         "notified": [first.contract_id, last.contract_id],
+        "notification_ids": [first_id, last_id],
         "debt_states": [shown(paid.debt_state), shown(second.debt_state), shown(settled.debt_state)],
         "collection_state": shown(collection.collection_state),
         "contract_state": shown(ended.contract_state),

@@ -71,6 +71,8 @@ async def test_the_story_of_the_demo(asynchronous: bool, sandbox: SandboxServer,
             config.notify_url, config.notify_retry_delays = previous
     assert set(day["operations"]) == OPERATION_IDS
     assert day["notified"] == [day["contract_id"], day["contract_id"]]  # signed, then terminated
+    first_id, last_id = day["notification_ids"]
+    assert first_id != last_id  # the termination's own notification, not the signing one shown again
     assert day["debt_states"] == ["NOT_DEBT", "DEBT", "REPAYMENT"]
     assert (day["collection_state"], day["contract_state"]) == ("COMPLETE", "TERMINATED")
     state = sandbox.state()
