@@ -275,6 +275,11 @@ def test_bad_arguments_are_named_before_anything_else() -> None:
     without_key = WeChatPayAuth(AUTH.signer, VERIFIER)
     with pytest.raises(ConfigurationError, match="WECHATPAY_APIV3_KEY"):
         without_key.parse_notification(headers, body, now=NOW)
+    with pytest.raises(ConfigurationError, match="verifier must be a ResponseVerifier, not NoneType"):
+        parse_notification(headers, body, verifier=None, apiv3_key=NOTIFICATION_APIV3_KEY)  # type: ignore[arg-type]
+    for now in ("1700000000", True):
+        with pytest.raises(ConfigurationError, match="now must be Unix seconds"):
+            AUTH.parse_notification(headers, body, now=now)  # type: ignore[arg-type]
 
 
 def test_the_decrypted_resource_stays_out_of_reprs_and_logs(caplog: pytest.LogCaptureFixture) -> None:

@@ -136,6 +136,8 @@ def parse_with_cipher(
     headers: Headers, body: bytes | str, *, verifier: ResponseVerifier, cipher: AESGCM, now: float | None
 ) -> Notification:
     """parse_notification with the APIv3 key's cipher made already (WeChatPayAuth keeps one)."""
+    if not callable(getattr(verifier, "verify", None)):
+        raise ConfigurationError(f"verifier must be a ResponseVerifier, not {type(verifier).__name__}")
     by_name = _header_dict(headers)
     raw = _body_bytes(body)
     request_id = by_name.get("request-id")

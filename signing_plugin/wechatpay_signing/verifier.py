@@ -181,6 +181,8 @@ class ResponseVerifier:
 
     def verify(self, headers: Mapping[str, str], body: bytes, *, now: float | None = None) -> None:
         """Return if the response is genuine and fresh; raise SignatureVerificationError (ClockSkewError: stale)."""
+        if now is not None and (isinstance(now, bool) or not isinstance(now, int | float)):
+            raise ConfigurationError(f"now must be Unix seconds (int or float) or None, not {type(now).__name__}")
         by_name = {name.lower(): value for name, value in headers.items()}
         serial = by_name.get(_SERIAL, "")
         request_id = by_name.get(_REQUEST_ID)
