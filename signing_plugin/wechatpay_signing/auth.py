@@ -74,10 +74,16 @@ class WeChatPayAuth(httpx.Auth):
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
-        if max_body_size < 1:
-            raise ConfigurationError(f"max_body_size must be a positive number of bytes, not {max_body_size}")
-        if deadline is not None and not deadline > 0:
-            raise ConfigurationError(f"deadline must be a positive number of seconds or None, not {deadline}")
+        if not isinstance(signer, MerchantSigner):
+            raise ConfigurationError(f"signer must be a MerchantSigner, not {type(signer).__name__}")
+        if not isinstance(verifier, ResponseVerifier):
+            raise ConfigurationError(f"verifier must be a ResponseVerifier, not {type(verifier).__name__}")
+        if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size < 1:
+            raise ConfigurationError(f"max_body_size must be a positive number of bytes, not {max_body_size!r}")
+        if deadline is not None and (
+            isinstance(deadline, bool) or not isinstance(deadline, int | float) or not deadline > 0
+        ):
+            raise ConfigurationError(f"deadline must be a positive number of seconds or None, not {deadline!r}")
         self.signer = signer
         self.verifier = verifier
         self.max_body_size = max_body_size

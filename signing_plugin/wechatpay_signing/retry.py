@@ -16,7 +16,7 @@ import httpx
 
 from . import transports
 from .auth import WeChatPayAuth
-from .errors import AnswerError
+from .errors import AnswerError, ConfigurationError
 from .limits import DeadlineExceededError, aread_body, deadline_of, fit_timeouts, read_body
 from .text import shown
 from .transports import TransportSettings
@@ -265,6 +265,11 @@ def httpx_args(
     by httpx for sync calls and by aiohttp for async ones, with the generated client's TLS, pool, proxy and HTTP/2
     settings. ``transport`` and ``async_transport`` replace those pools with transports of your own.
     """
+    # Without the auth, the transport would send unsigned requests and hand back unverified answers.
+    if not isinstance(auth, WeChatPayAuth):
+        raise ConfigurationError(f"httpx_args needs a WeChatPayAuth, not {type(auth).__name__}")
+    if retry is not None and retry != "default" and not callable(getattr(retry, "is_retryable_method", None)):
+        raise ConfigurationError(f"retry must be an httpx_retries.Retry, 'default' or None, not {retry!r}")
     policy = None if retry is None else default_retry() if retry == "default" else retry
     # One object serves both clients: the generated Client passes the same httpx_args to each.
     signing = SigningTransport(auth, policy, transport=transport, async_transport=async_transport)

@@ -44,10 +44,10 @@ class MerchantSigner:
 
     @without_locals  # private_key may be the PEM text
     def __init__(self, mchid: str, serial_no: str, private_key: PrivateKeyInput) -> None:
-        if not _HEADER_SAFE.fullmatch(mchid):
+        if not isinstance(mchid, str) or not _HEADER_SAFE.fullmatch(mchid):
             raise ConfigurationError(f"mchid must be the merchant ID, e.g. 1900000109, not {mchid!r}")
-        if not _HEX.fullmatch(serial_no):
-            hint = " (that is a WeChat Pay public key ID)" if serial_no.startswith(PUBLIC_KEY_ID_PREFIX) else ""
+        if not isinstance(serial_no, str) or not _HEX.fullmatch(serial_no):
+            hint = " (that is a WeChat Pay public key ID)" if str(serial_no).startswith(PUBLIC_KEY_ID_PREFIX) else ""
             raise ConfigurationError(
                 f"serial_no must be the hex serial of the merchant API certificate, not {serial_no!r}{hint}"
             )

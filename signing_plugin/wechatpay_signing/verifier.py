@@ -117,8 +117,8 @@ class ResponseVerifier:
             raise ConfigurationError(
                 "ResponseVerifier needs a WeChat Pay public key, a platform certificate, or a certificate store"
             )
-        if max_skew < 0:
-            raise ConfigurationError(f"max_skew must not be negative, not {max_skew}")
+        if isinstance(max_skew, bool) or not isinstance(max_skew, int) or max_skew < 0:
+            raise ConfigurationError(f"max_skew must be a number of seconds, 0 or more, not {max_skew!r}")
         # Certificate serials are hex, which WeChat Pay writes in upper case; look them up without regard to case.
         loaded = {serial.upper(): _key_for(serial, key) for serial, key in public_keys.items()}
         self._keys = {serial: key for serial, (key, _) in loaded.items()}

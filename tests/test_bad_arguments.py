@@ -1,0 +1,51 @@
+"""Bad arguments to the plugin's constructors are named by a ConfigurationError when the object is made, not a
+TypeError or AttributeError at the first call; above all, httpx_args without a WeChatPayAuth is refused, since its
+transport would otherwise send unsigned requests and hand back unverified answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+from wechatpay_signing import ConfigurationError, MerchantSigner, ResponseVerifier, WeChatPayAuth, httpx_args
+
+from .support import MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID, pem
+from .test_client import make_auth
+
+KEYS = {PUBLIC_KEY_ID: pem("wechatpay_pub_key.pem")}
+AUTH = make_auth()
+
+BAD: dict[str, tuple[Callable[[], object], str]] = {
+    "signer None": (lambda: WeChatPayAuth(None, AUTH.verifier), "signer must be a MerchantSigner, not NoneType"),  # type: ignore[arg-type]
+    "verifier None": (lambda: WeChatPayAuth(AUTH.signer, None), "verifier must be a ResponseVerifier, not NoneType"),  # type: ignore[arg-type]
+    "max_body_size str": (
+        lambda: WeChatPayAuth(AUTH.signer, AUTH.verifier, max_body_size="1"),  # type: ignore[arg-type]
+        "max_body_size must be a positive number of bytes, not '1'",
+    ),
+    "deadline str": (
+        lambda: WeChatPayAuth(AUTH.signer, AUTH.verifier, deadline="1"),  # type: ignore[arg-type]
+        "deadline must be a positive number of seconds or None, not '1'",
+    ),
+    "max_skew str": (lambda: ResponseVerifier(KEYS, max_skew="5"), "max_skew must be a number of seconds"),  # type: ignore[arg-type]
+    "mchid None": (lambda: MerchantSigner(None, MERCHANT_SERIAL, pem("merchant_key.pem")), "mchid must be"),  # type: ignore[arg-type]
+    "serial_no None": (lambda: MerchantSigner(MCHID, None, pem("merchant_key.pem")), "serial_no must be"),  # type: ignore[arg-type]
+    "httpx_args None": (lambda: httpx_args(None), "httpx_args needs a WeChatPayAuth, not NoneType"),  # type: ignore[arg-type]
+    "retry str": (lambda: httpx_args(AUTH, retry="always"), "retry must be an httpx_retries.Retry"),  # type: ignore[arg-type]
+}
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_arguments_are_named_when_made(case: str) -> None:
+    make, message = BAD[case]
+    with pytest.raises(ConfigurationError) as raised:
+        make()
+    assert message in str(raised.value)
+
+
+def test_no_unsigned_request_through_httpx_args_without_an_auth() -> None:
+    sent: list[httpx.Request] = []
+    mock = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(200))  # type: ignore[func-returns-value]
+    with pytest.raises(ConfigurationError):
+        httpx.Client(**httpx_args(None, transport=mock))  # type: ignore[arg-type]
+    assert sent == []
