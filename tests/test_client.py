@@ -284,3 +284,31 @@ async def test_one_auth_serves_sync_and_async_clients() -> None:
     assert isinstance(get_face_collection.sync("FC1", client=client), FaceCollection)
     assert isinstance(await get_face_collection.asyncio("FC1", client=client), FaceCollection)
     assert server.openssl_accepted == [True, True]
+
+
+class CookieSettingWeChatPay(FakeWeChatPay):
+    """Sets a cookie with its first answer only, as a load balancer's sticky session would."""
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        response = super().__call__(request)
+        if len(self.requests) == 1:
+            response.headers["Set-Cookie"] = "lb=node-7; Path=/; Secure"
+        return response
+
+
+@MODES
+async def test_cookies_given_and_set_by_an_answer_are_sent_as_httpx_sends_them(mode: str) -> None:
+    # The client reads an answer's cookies only when it sets some (a cost on every call otherwise): one that sets a
+    # cookie still has it kept, and a later answer without Set-Cookie leaves the kept ones alone.
+    server = CookieSettingWeChatPay()
+    client = Client(
+        base_url=HOST,
+        cookies={"given": "1"},
+        httpx_args={"auth": make_auth(), "transport": httpx.MockTransport(server)},
+    )
+    for _ in range(3):
+        assert isinstance(await get_parsed(mode, client, "FC2353ZJIHOJKHOIIOIJ"), FaceCollection)
+    sent = [request.headers.get("Cookie") for request in server.requests]
+    assert sent == ["given=1", "given=1; lb=node-7", "given=1; lb=node-7"]
+    httpx_client = client.get_httpx_client() if mode == "sync" else client.get_async_httpx_client()
+    assert dict(httpx_client.cookies) == {"given": "1", "lb": "node-7"}

@@ -1,5 +1,5 @@
 import ssl
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import httpx
 from attrs import Attribute, define, evolve, field
@@ -20,6 +20,30 @@ def _check_auth(auth: object, unverified: bool) -> None:
             " unverified answers. Pass httpx_args=wechatpay_signing.httpx_args(auth) (or {'auth': auth});"
             " unverified=True is for a test server only"
         )
+
+
+class _CookiesWhenSet(httpx.Cookies):
+    """The httpx client's cookies, which reads an answer's cookies only when it sets some.
+
+    httpx hands every answer to http.cookiejar, which builds a urllib request and an email message for it first:
+    60-80 µs of CPU per call measured (TLS loopback, sync and async), on answers that set no cookie (WeChat Pay
+    sets none). An answer with Set-Cookie is read as before.
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        if "set-cookie" in response.headers or "set-cookie2" in response.headers:
+            super().extract_cookies(response)
+
+
+_HttpxClient = TypeVar("_HttpxClient", httpx.Client, httpx.AsyncClient)
+
+
+def _cookies_when_set(client: _HttpxClient) -> _HttpxClient:
+    cookies = _CookiesWhenSet()
+    cookies.jar = client.cookies.jar  # the same jar, with the cookies the client was given
+    # httpx's `cookies` setter copies them into a plain httpx.Cookies; its attribute keeps this one.
+    client._cookies = cookies
+    return client
 
 
 @define
@@ -117,7 +141,7 @@ class Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
             _check_auth(self._httpx_args.get("auth"), self.unverified)
-            self._client = httpx.Client(**self._httpx_client_args())
+            self._client = _cookies_when_set(httpx.Client(**self._httpx_client_args()))
         return self._client
 
     def __enter__(self) -> Self:
@@ -142,7 +166,7 @@ class Client:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
             _check_auth(self._httpx_args.get("auth"), self.unverified)
-            self._async_client = httpx.AsyncClient(**self._httpx_client_args())
+            self._async_client = _cookies_when_set(httpx.AsyncClient(**self._httpx_client_args()))
         return self._async_client
 
     async def __aenter__(self) -> Self:
@@ -258,7 +282,7 @@ class AuthenticatedClient:
         if self._client is None:
             _check_auth(self._httpx_args.get("auth"), self.unverified)
             self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
-            self._client = httpx.Client(**self._httpx_client_args())
+            self._client = _cookies_when_set(httpx.Client(**self._httpx_client_args()))
         return self._client
 
     def __enter__(self) -> Self:
@@ -284,7 +308,7 @@ class AuthenticatedClient:
         if self._async_client is None:
             _check_auth(self._httpx_args.get("auth"), self.unverified)
             self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
-            self._async_client = httpx.AsyncClient(**self._httpx_client_args())
+            self._async_client = _cookies_when_set(httpx.AsyncClient(**self._httpx_client_args()))
         return self._async_client
 
     async def __aenter__(self) -> Self:
