@@ -11,7 +11,6 @@ import signal
 import socket
 import tempfile
 from pathlib import Path
-from types import FrameType
 
 import uvicorn
 from wechatpay_signing import ConfigurationError, load_certificate, protocol
@@ -175,18 +174,17 @@ def main(argv: list[str] | None = None) -> None:
             config, sock, server = start_up(args)
         except StartupError as error:
             raise SystemExit(f"python -m wechatpay_sandbox: error: {error}") from None
-        # uvicorn stops gracefully on SIGINT and SIGTERM, then raises the signal again: end quietly, cleaning up.
-        signal.signal(signal.SIGTERM, _stop)
+        # uvicorn stops gracefully on SIGINT and SIGTERM once it serves, then raises the signal again: end quietly,
+        # cleaning up. Before it serves (a signal right after the banner), ask it to stop the same way: otherwise
+        # asyncio's own SIGINT handler cancels uvicorn's start-up, which can swallow the cancel and serve on.
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop, lambda signum, frame: setattr(server, "should_exit", True))
         serve(config, sock, server, own_folder)
     except KeyboardInterrupt:
         pass
     finally:
         if own_folder:
             shutil.rmtree(args.credentials_dir, ignore_errors=True)
-
-
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(0)
 
 
 def serve(config: SandboxConfig, sock: socket.socket, server: uvicorn.Server, own_folder: bool) -> None:
