@@ -20,7 +20,14 @@ from wechatpay_offlineface import Client
 from wechatpay_offlineface.api.face_collections import get_face_collection
 from wechatpay_sandbox import SandboxConfig, SandboxServer
 from wechatpay_sandbox import credentials as sandbox_credentials
-from wechatpay_signing import MerchantSigner, PlatformCertificateStore, ResponseVerifier, WeChatPayAuth, httpx_args
+from wechatpay_signing import (
+    MerchantSigner,
+    PlatformCertificateStore,
+    ResponseVerifier,
+    WeChatPayAuth,
+    downloader,
+    httpx_args,
+)
 from wechatpay_signing.limits import DEFAULT_MAX_BODY_SIZE, DeadlineExceededError, ResponseTooLargeError
 from wechatpay_signing.transports import aiohttp_transport
 
@@ -117,44 +124,87 @@ def test_the_size_limit_is_configurable_and_counts_plain_bodies_too() -> None:
             get_face_collection.sync(collection_id, client=client, appid="wx1")
 
 
-def dripping(*, status_line: bool) -> Any:
-    """A signed answer sent a byte every 50 ms: each read is quick, the whole answer takes 15 s or more."""
+DRIPS = ["body", "status line", "headers"]
+
+
+def dripping(part: str) -> Any:
+    """A signed answer sent a byte every 50 ms from ``part`` on: each read is quick, the rest takes 15 s or more."""
     body = json.dumps({**COLLECTION, "note": "x" * 200}).encode()
 
     def answer(path: str, headers: dict[str, str], out: IO[bytes]) -> None:
         signed = signed_response_headers(body, timestamp=int(time.time()))
-        head = "HTTP/1.1 200 OK\r\n" + "".join(f"{name}: {value}\r\n" for name, value in signed.items())
-        head += f"Content-Length: {len(body)}\r\n\r\n"
-        slow, fast = (head.encode() + body, b"") if status_line else (body, head.encode())
-        out.write(fast)
+        status = "HTTP/1.1 200 OK\r\n"
+        fields = "".join(f"{name}: {value}\r\n" for name, value in signed.items())
+        whole = f"{status}{fields}Content-Length: {len(body)}\r\n\r\n".encode() + body
+        fast = {"status line": 0, "headers": len(status), "body": len(whole) - len(body)}[part]
+        out.write(whole[:fast])
         out.flush()
-        for index in range(len(slow)):
-            out.write(slow[index : index + 1])
+        for index in range(fast, len(whole)):
+            out.write(whole[index : index + 1])
             out.flush()
             time.sleep(0.05)
 
     return hostile_server(answer)
 
 
+def ends_by_its_deadline(call: Any) -> None:
+    """``call`` raises DeadlineExceededError well before the drip (15 s or more) or the read timeout could end it."""
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceededError):
+        call()
+    assert time.monotonic() - started < 8  # generous: only shows that it did not wait for the whole drip
+
+
 @pytest.mark.parametrize("kind", CLIENTS[:2])
 def test_a_dripping_body_cannot_hold_a_call_past_its_deadline_sync(kind: str) -> None:
+    with dripping("body") as url, httpx.Client(**client_args(kind, make_auth(deadline=0.5)), timeout=1.0) as client:
+        ends_by_its_deadline(lambda: client.get(url + "/v3/x"))
+
+
+@pytest.mark.parametrize("part", DRIPS[1:])
+def test_a_dripping_status_line_or_headers_cannot_hold_a_sync_call_past_its_deadline(part: str) -> None:
+    """A sync call cannot be cancelled: httpx_args' pool cuts every read to the call's time left (no read timeout)."""
     with (
-        dripping(status_line=False) as url,
-        httpx.Client(**client_args(kind, make_auth(deadline=0.5)), timeout=1.0) as client,
-        pytest.raises(DeadlineExceededError),
+        dripping(part) as url,
+        httpx.Client(**httpx_args(make_auth(deadline=1.0), retry=None), timeout=None) as client,  # noqa: S113
     ):
-        client.get(url + "/v3/x")
+        ends_by_its_deadline(lambda: client.get(url + "/v3/x"))
 
 
-@pytest.mark.parametrize("kind", CLIENTS)
-@pytest.mark.parametrize("status_line", [False, True])
-async def test_a_dripping_answer_cannot_hold_a_call_past_its_deadline_async(kind: str, status_line: bool) -> None:
-    if status_line and kind == "auth flow":
-        pytest.skip("a status line that drips is cut by the transport httpx_args adds (the README says so)")
-    with dripping(status_line=status_line) as url:
+def test_a_sync_drip_quicker_than_the_read_timeout_ends_at_the_deadline_with_retries_on() -> None:
+    """Each read (0.3 s timeout) is quick, so only the deadline ends it; the retry policy does not start it over."""
+    with (
+        dripping("status line") as url,
+        httpx.Client(**httpx_args(make_auth(deadline=1.0)), timeout=0.3) as client,
+    ):
+        ends_by_its_deadline(lambda: client.get(url + "/v3/x"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "part"),
+    [(kind, "body") for kind in CLIENTS] + [(kind, part) for kind in CLIENTS[1:] for part in DRIPS[1:]],
+)
+async def test_a_dripping_answer_cannot_hold_a_call_past_its_deadline_async(kind: str, part: str) -> None:
+    # Without httpx_args ("auth flow") httpx's own pool sends: only the body is the auth's to read (README).
+    with dripping(part) as url:
         async with httpx.AsyncClient(**client_args(kind, make_auth(deadline=0.5)), timeout=1.0) as client:
             with pytest.raises(DeadlineExceededError):
                 await client.get(url + "/v3/x")
+
+
+@pytest.mark.parametrize("part", DRIPS)
+def test_a_dripping_certificate_download_ends_at_its_deadline(part: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's own pool keeps the download's deadline (30 s, here 1 s) through its status line and headers."""
+    monkeypatch.setattr(downloader, "DEFAULT_DEADLINE", 1.0)
+    signer = MerchantSigner(MCHID, MERCHANT_SERIAL, pem("merchant_key.pem"))
+    with dripping(part) as url:
+        store = PlatformCertificateStore(signer, "0" * 32, base_url=url, timeout=5.0)
+        try:
+            ends_by_its_deadline(store.refresh_or_raise)
+            assert store.refresh() is False  # through the flow's refresh: kept what it held, and said why
+            assert "DeadlineExceededError" in str(store.last_error)
+        finally:
+            store.close()
 
 
 def test_the_deadline_is_checked_and_configurable() -> None:

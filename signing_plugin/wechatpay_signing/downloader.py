@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .cipher import decrypt_aes_256_gcm
+from .deadline_backend import call_deadline
 from .errors import AnswerError, ClockSkewError, SignatureVerificationError
 from .keys import certificate_serial, load_certificate, load_public_key
 from .limits import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_SIZE, read_body
@@ -124,12 +125,15 @@ def fetch_certificates(
     are ``held``, that answer is believed only when one of them signed it (an unsigned 404 would drop them).
     """
     headers = {AUTHORIZATION: signer.authorization("GET", CERTIFICATES_PATH, b""), "Accept": "application/json"}
-    response = client.send(client.build_request("GET", CERTIFICATES_PATH, headers=headers), stream=True)
-    try:
-        # The limits of every call: no download decodes past 4 MiB, or holds the refresh past the deadline.
-        read_body(response, DEFAULT_MAX_BODY_SIZE, time.monotonic() + DEFAULT_DEADLINE)
-    finally:
-        response.close()
+    # The limits of every call: no download decodes past 4 MiB, or holds the refresh past the deadline (its status
+    # line and headers too, through a ``with_deadline`` transport, the store's own).
+    deadline = time.monotonic() + DEFAULT_DEADLINE
+    with call_deadline(deadline, f"GET {CERTIFICATES_PATH}"):
+        response = client.send(client.build_request("GET", CERTIFICATES_PATH, headers=headers), stream=True)
+        try:
+            read_body(response, DEFAULT_MAX_BODY_SIZE, deadline)
+        finally:
+            response.close()
     request_id = response.headers.get(REQUEST_ID)
     payload = _json(response, request_id)
     if response.status_code == 404 and payload.get("code") == "RESOURCE_NOT_EXISTS":

@@ -16,6 +16,7 @@ import httpx
 
 from . import transports
 from .auth import WeChatPayAuth
+from .deadline_backend import call_deadline
 from .errors import AnswerError, ConfigurationError
 from .limits import DeadlineExceededError, aread_body, deadline_of, fit_timeouts, read_body
 from .text import shown
@@ -130,8 +131,10 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
         if deadline is not None:
             fit_timeouts(request, deadline)  # a retry gets what is left of the call's time, no more
         self._prepare(request)
-        response = self._sync().handle_request(request)
-        read_body(response, self._auth.max_body_size, deadline)
+        # A sync call cannot be cancelled: the pool's connections cut each read and write to the time left.
+        with call_deadline(deadline, f"{request.method} {request.url.path}"):
+            response = self._sync().handle_request(request)
+            read_body(response, self._auth.max_body_size, deadline)
         return response
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

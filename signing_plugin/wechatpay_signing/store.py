@@ -16,6 +16,7 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .cache import CertificateCache, CertificateCacheError
+from .deadline_backend import with_deadline
 from .downloader import PlatformCertificate, fetch_certificates
 from .errors import ConfigurationError, WeChatPayError
 from .logs import logger
@@ -202,7 +203,9 @@ class PlatformCertificateStore:
 
     def _http(self) -> httpx.Client:
         if self._client is None:
-            self._client = httpx.Client(base_url=self._base_url, transport=self._transport, timeout=self._timeout)
+            # httpx's pool with the call's deadline under it (a download cannot drip past it); or the one given.
+            transport = self._transport or with_deadline(httpx.HTTPTransport())
+            self._client = httpx.Client(base_url=self._base_url, transport=transport, timeout=self._timeout)
         return self._client
 
     def _take(self, certificates: list[PlatformCertificate]) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from .deadline_backend import with_deadline
 from .errors import ConfigurationError
 
 CertTypes = str | tuple[str, str] | tuple[str, str, str]
@@ -83,8 +84,8 @@ def _ssl_context(verify: ssl.SSLContext | str | bool, cert: CertTypes | None, tr
 
 
 def sync_transport(settings: TransportSettings) -> httpx.BaseTransport:
-    """httpx's pooled transport, with every setting."""
-    return httpx.HTTPTransport(
+    """httpx's pooled transport, with every setting, whose connections keep the deadline of the call in progress."""
+    transport = httpx.HTTPTransport(
         verify=settings.ssl_context,
         trust_env=settings.trust_env,
         http1=settings.http1,
@@ -92,6 +93,7 @@ def sync_transport(settings: TransportSettings) -> httpx.BaseTransport:
         limits=settings.limits,
         proxy=settings.httpx_proxy(),
     )
+    return with_deadline(transport)
 
 
 def async_transport(settings: TransportSettings) -> httpx.AsyncBaseTransport:
