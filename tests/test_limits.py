@@ -180,6 +180,22 @@ def test_a_sync_drip_quicker_than_the_read_timeout_ends_at_the_deadline_with_ret
         ends_by_its_deadline(lambda: client.get(url + "/v3/x"))
 
 
+def test_a_read_timeout_shorter_than_the_time_left_stays_an_httpx_timeout() -> None:
+    """The pool cuts a read only to the deadline: a server silent past the read timeout is still a ReadTimeout
+    (which the retry policy retries), not the call's deadline."""
+    released = threading.Event()
+
+    def silent(path: str, headers: dict[str, str], out: IO[bytes]) -> None:
+        released.wait(10)
+
+    with hostile_server(silent) as url, httpx.Client(**httpx_args(make_auth(), retry=None), timeout=0.2) as client:
+        try:
+            with pytest.raises(httpx.ReadTimeout):
+                client.get(url + "/v3/x")
+        finally:
+            released.set()
+
+
 @pytest.mark.parametrize(
     ("kind", "part"),
     [(kind, "body") for kind in CLIENTS] + [(kind, part) for kind in CLIENTS[1:] for part in DRIPS[1:]],
