@@ -95,3 +95,19 @@ def test_credentials_it_made_for_itself_are_removed_when_it_stops(tmp_path: Path
     _, errors = process.communicate(timeout=30)
     assert process.returncode == 0 and "Traceback" not in errors
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("url", ["localhost:8000/notify", "ftp://example.com/notify", "http:///notify", "http://h:x/"])
+def test_a_notify_url_that_cannot_work_is_named_at_start_up(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from wechatpay_sandbox.__main__ import parse_args
+
+    with pytest.raises(SystemExit) as exited:
+        parse_args(["--notify-url", url])
+    assert exited.value.code == 2
+    assert "argument --notify-url: " in capsys.readouterr().err
+
+
+def test_an_http_notify_url_is_taken() -> None:
+    from wechatpay_sandbox.__main__ import parse_args
+
+    assert parse_args(["--notify-url", "http://127.0.0.1:8000/notify"]).notify_url == "http://127.0.0.1:8000/notify"

@@ -61,6 +61,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--apiv3-key", help=argparse.SUPPRESS)
     parser.add_argument(
         "--notify-url",
+        type=_notify_url,
         help="deliver notifications (FACEPAY.USER_STATE_CHANGE) here, signed and encrypted, retried on a non-2xx",
     )
     parser.add_argument(
@@ -83,6 +84,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             f" or ${ENV_SANDBOX_APIV3_KEY}"
         )
     return args
+
+
+def _notify_url(text: str) -> str:
+    """An http(s) URL with a host, checked at start-up: a typo would otherwise show only as failed deliveries."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a URL: {text!r}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"must be an http:// or https:// URL with a host, not {text!r}")
+    return text
 
 
 def _delays(text: str) -> tuple[float, ...]:
