@@ -94,3 +94,15 @@ def test_missing_files_or_key_exit_2(
     monkeypatch.delenv("WECHATPAY_APIV3_KEY_PATH")
     assert main(saved(tmp_path, headers, body)) == EXIT_USAGE
     assert "WECHATPAY_APIV3_KEY" in capsys.readouterr().err
+
+
+def test_control_characters_in_a_notification_are_printed_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A C1 CSI (\\x9b), a DEL and a right-to-left override in a value: json.dumps leaves them raw."""
+    resource = {**USER_STATE_CHANGE, "out_user_id": "stu\x9b2J\x7f\u202eevil"}
+    headers, body = signed_notification(resource, timestamp=NOW)
+    assert main([*saved(tmp_path, headers, body), "--now", str(NOW + 60)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert not any(character in out for character in "\x9b\x7f\u202e")
+    assert "stu\\x9b2J\\x7f\\u202eevil" in out

@@ -274,7 +274,8 @@ def run_notification(args: argparse.Namespace) -> int:
         "summary": notification.summary,
         "resource": notification.resource,
     }
-    print(json.dumps(shown, ensure_ascii=False, indent=2))
+    # As for answers: JSON escapes controls in strings, but not C1 controls or direction marks.
+    print("\n".join(escape_controls(line) for line in json.dumps(shown, ensure_ascii=False, indent=2).split("\n")))
     return EXIT_OK
 
 
