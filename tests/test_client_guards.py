@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from attrs import evolve
 from wechatpay_offlineface import Client, errors
 from wechatpay_offlineface.api.face_collections import get_face_collection
 from wechatpay_offlineface.models import FaceCollection
@@ -59,6 +60,15 @@ def test_unverified_is_an_explicit_choice_for_a_test_server() -> None:
     client = Client(base_url=HOST, httpx_args={"transport": answering(COLLECTION, sent)}, unverified=True)
     assert get_face_collection.sync("FC2353ZJIHOJKHOIIOIJ", client=client) is not None
     assert "Authorization" not in sent[0].headers
+
+
+@pytest.mark.parametrize("value", ["false", "no", 0, 1, None])
+def test_only_true_turns_verification_off(value: object) -> None:
+    """unverified="false" (a str read from a config file) is truthy: it must not send unsigned requests."""
+    with pytest.raises(ConfigurationError, match="unverified must be True or False"):
+        Client(base_url=HOST, unverified=value)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="unverified must be True or False"):
+        evolve(Client(base_url=HOST), unverified=value)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("mode", ["sync", "async", "sync_detailed"])

@@ -11,10 +11,16 @@ def _check_base_url(instance: Any, attribute: "Attribute[str]", value: str) -> N
     check_base_url(value)
 
 
+def _check_unverified(instance: Any, attribute: "Attribute[bool]", value: object) -> None:
+    # Only True turns verification off: unverified="false" (a str from a config file) must not.
+    if not isinstance(value, bool):
+        raise ConfigurationError(f"unverified must be True or False, not {value!r}")
+
+
 def _check_auth(auth: object, unverified: bool) -> None:
     # Without the auth, requests go unsigned and answers come back unverified: the one thing this client exists to
     # prevent. A test against a fake server says so with unverified=True.
-    if not unverified and not isinstance(auth, WeChatPayAuth):
+    if unverified is not True and not isinstance(auth, WeChatPayAuth):
         raise ConfigurationError(
             "this client has no wechatpay_signing.WeChatPayAuth: it would send unsigned requests and hand back"
             " unverified answers. Pass httpx_args=wechatpay_signing.httpx_args(auth) (or {'auth': auth});"
@@ -88,7 +94,7 @@ class Client:
     _verify_ssl: str | bool | ssl.SSLContext = field(default=True, kw_only=True, alias="verify_ssl")
     _follow_redirects: bool = field(default=False, kw_only=True, alias="follow_redirects")
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
-    unverified: bool = field(default=False, kw_only=True)
+    unverified: bool = field(default=False, kw_only=True, validator=_check_unverified)
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
 
@@ -221,7 +227,7 @@ class AuthenticatedClient:
     _verify_ssl: str | bool | ssl.SSLContext = field(default=True, kw_only=True, alias="verify_ssl")
     _follow_redirects: bool = field(default=False, kw_only=True, alias="follow_redirects")
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
-    unverified: bool = field(default=False, kw_only=True)
+    unverified: bool = field(default=False, kw_only=True, validator=_check_unverified)
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
 
