@@ -92,6 +92,23 @@ def test_a_gzip_bomb_is_refused_sync(bomb: bytes, kind: str) -> None:
         client.get(url + "/v3/x")
 
 
+@pytest.mark.parametrize("kind", CLIENTS[1:])
+async def test_a_gzip_bomb_is_refused_async_with_the_memory_it_took_bounded(bomb: bytes, kind: str) -> None:
+    # The async pool (aiohttp's, behind a first-come-first-served gate) must not read the whole answer before the
+    # size limit sees it: the gate's turn ends when the body is closed, and the body is read within the limit.
+    with bomb_server(bomb) as url:
+        async with httpx.AsyncClient(**client_args(kind, make_auth())) as client:
+            tracemalloc.start()
+            try:
+                with pytest.raises(ResponseTooLargeError) as caught:
+                    await client.get(url + "/v3/x")
+                _, peak = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+    assert (caught.value.request_id, caught.value.status_code) == ("bomb-1", 200)
+    assert peak < DEFAULT_MAX_BODY_SIZE + 8 * MiB  # the bomb decodes to 64 MiB
+
+
 @pytest.mark.parametrize("kind", CLIENTS)
 async def test_a_gzip_bomb_is_refused_async(bomb: bytes, kind: str) -> None:
     with bomb_server(bomb) as url:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import ssl
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,12 +119,14 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
     from httpx_aiohttp import AiohttpTransport
 
     class Transport(AiohttpTransport):
-        """Callers wait their turn for a connection, first come first served, and get the whole answer.
+        """Callers wait their turn for a connection, first come first served, until their answer's body is closed.
 
         aiohttp hands a freed connection to whichever request asks next, before the ones already waiting: with more
         calls in flight than connections, some waited seconds while others never queued (p99 70x p50 at 1,000 in
         flight). Here a FIFO semaphore of the pool's size admits them, so aiohttp never queues; the pool timeout
-        bounds the wait. The body is read before the next caller is let in, so its connection is free for it.
+        bounds the wait. A turn ends when the body is closed: read to its end (httpx closes it then; the signing
+        flow reads every answer at once, within ``max_body_size`` and the deadline), or abandoned, which drops the
+        connection. The body is not read here: unbounded, a gzip bomb decoded in full before the limit saw it.
         """
 
         def __init__(self, **kwargs: Any) -> None:
@@ -142,10 +145,11 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
                 raise httpx.PoolTimeout("no connection came free within the pool timeout", request=request) from None
             try:
                 response = await self._send(request)
-                await response.aread()
-                return response
-            finally:
+            except BaseException:
                 self._turns.release()
+                raise
+            response.stream = _TurnEndsWhenClosed(response.stream, self._turns.release)
+            return response
 
         async def _send(self, request: httpx.Request) -> httpx.Response:
             try:
@@ -154,6 +158,29 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
                 raise _without_false_timeout(error, request) from error.__cause__
 
     return Transport(**kwargs)
+
+
+class _TurnEndsWhenClosed(httpx.AsyncByteStream):
+    """An answer's body that ends its caller's turn for a connection when closed, once."""
+
+    def __init__(self, stream: httpx.SyncByteStream | httpx.AsyncByteStream, end_turn: Callable[[], None]) -> None:
+        self._stream = stream
+        self._end_turn: Callable[[], None] | None = end_turn
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if not isinstance(self._stream, httpx.AsyncByteStream):
+            raise TypeError("a sync body from an async transport")
+        async for chunk in self._stream:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            if isinstance(self._stream, httpx.AsyncByteStream):
+                await self._stream.aclose()
+        finally:
+            end_turn, self._end_turn = self._end_turn, None
+            if end_turn is not None:
+                end_turn()
 
 
 def _without_false_timeout(error: httpx.ConnectTimeout, request: httpx.Request) -> httpx.TransportError:
