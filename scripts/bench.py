@@ -64,20 +64,6 @@ class Row:
 # ---------------------------------------------------------------- the server and the machine
 
 
-def start_server(folder: Path, cpu: int | None) -> tuple[subprocess.Popen[str], str]:
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "bench_server.py"), str(folder)], stdout=subprocess.PIPE, text=True
-    )
-    if cpu is not None:
-        os.sched_setaffinity(server.pid, {cpu})
-    assert server.stdout is not None  # noqa: S101
-    line = server.stdout.readline()
-    if "listening on" not in line:
-        server.kill()
-        raise SystemExit(f"the benchmark server did not start: {line!r}")
-    return server, line.split()[-1]
-
-
 def machine() -> str:
     model = next(
         (
@@ -217,7 +203,7 @@ def main() -> int:
     server_cpu = cores[-1] if len(cores) > 1 else None
     folder = Path(tempfile.mkdtemp(prefix="wechatpay-bench-"))
     creds = sandbox_credentials.create(folder)
-    server, url = start_server(folder, server_cpu)
+    server, url = bench_realistic.start_server(folder, None, 0, server_cpu)
     if server_cpu is not None:
         os.sched_setaffinity(0, set(cores[:-1]))
     try:

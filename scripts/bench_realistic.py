@@ -68,17 +68,12 @@ def crypto_us(folder: Path, sample: tuple[dict[str, str], bytes], repeats: int =
     return statistics.median(runs)
 
 
-def start_server(folder: Path, tls: Path, delay_ms: int, cpu: int | None) -> tuple[subprocess.Popen[str], str]:
+def start_server(folder: Path, tls: Path | None, delay_ms: int, cpu: int | None) -> tuple[subprocess.Popen[str], str]:
+    """The benchmark server in its own process (TLS with the certificates in ``tls``, else plain HTTP), pinned to
+    ``cpu``; returns it with its URL."""
+    options = ["--tls-dir", str(tls)] if tls is not None else []
     server = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "bench_server.py"),
-            str(folder),
-            "--tls-dir",
-            str(tls),
-            "--delay-ms",
-            str(delay_ms),
-        ],
+        [sys.executable, str(ROOT / "scripts" / "bench_server.py"), str(folder), *options, "--delay-ms", str(delay_ms)],
         stdout=subprocess.PIPE,
         text=True,
     )
