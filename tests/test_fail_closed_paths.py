@@ -17,7 +17,7 @@ from wechatpay_offlineface import Client
 from wechatpay_offlineface.api.face_collections import get_face_collection
 from wechatpay_offlineface.api.face_users import update_face_user_by_out_user_id
 from wechatpay_offlineface.models import FaceUserUpdate
-from wechatpay_signing import AnswerError, SignatureVerificationError, WeChatPayAuth, httpx_args
+from wechatpay_signing import AnswerError, ConfigurationError, SignatureVerificationError, WeChatPayAuth, httpx_args
 
 from .hostile_server import hostile_server, write_answer
 from .support import signed_response_headers
@@ -218,3 +218,25 @@ async def test_a_non_2xx_is_never_returned_as_parsed_data(transport: str) -> Non
         response = await call(transport, client, get_collection(transport))
     assert response.status_code == 400
     assert type(response.parsed).__name__ != "FaceCollection"
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_a_call_made_around_the_auth_is_not_sent(transport: str) -> None:
+    """auth=None on one call of the escape hatch skips the auth flow: no signature out, no verification back."""
+    received: list[str] = []
+
+    def answer(path: str, request_headers: dict[str, str], out: IO[bytes]) -> None:
+        received.append(path)
+        unsigned()(path, request_headers, out)
+
+    with serving(answer) as base_url:
+        client = make_client(base_url, make_auth(), transport)
+        with pytest.raises(ConfigurationError, match="did not go through the WeChatPayAuth"):
+            try:
+                if transport == "sync":
+                    client.get_httpx_client().get("/v3/offlineface/x", auth=None)
+                else:
+                    await client.get_async_httpx_client().get("/v3/offlineface/x", auth=None)
+            finally:
+                await close(transport, client)
+    assert received == []

@@ -28,6 +28,8 @@ from .verifier import CertificateGetter, ResponseVerifier
 _PYTHON = "{}.{}.{}".format(*sys.version_info[:3])
 USER_AGENT = f"wechatpay-signing/{__version__} httpx/{httpx.__version__} Python/{_PYTHON}"
 _HTTPX_DEFAULT_USER_AGENT = f"python-httpx/{httpx.__version__}"
+SIGNED_BY_AUTH = "wechatpay_signing.signed"
+"""Request extension set by ``WeChatPayAuth.sign``: a request without it was sent around the auth (auth=None)."""
 
 
 @runtime_checkable
@@ -196,6 +198,7 @@ class WeChatPayAuth(httpx.Auth):
         """Set a fresh Authorization (new nonce and timestamp) and the headers WeChat Pay expects."""
         headers = request.headers
         target = request.url.raw_path.decode("ascii")
+        request.extensions[SIGNED_BY_AUTH] = True  # what httpx_args' transport checks: the flow ran, and verifies
         # Sign what goes on the wire: the encoded target and the exact body bytes.
         headers[AUTHORIZATION] = self.signer.authorization(request.method, target, request.content)
         if headers.get("Accept", "*/*") == "*/*":

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 
 from . import transports
-from .auth import WeChatPayAuth
+from .auth import SIGNED_BY_AUTH, WeChatPayAuth
 from .deadline_backend import call_deadline
 from .errors import AnswerError, ConfigurationError
 from .limits import DeadlineExceededError, aread_body, deadline_of, fit_timeouts, read_body
@@ -105,6 +105,12 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
         """
         origin = (request.url.scheme, request.url.host, request.url.port)
         first = request.extensions.get(_SENT)
+        if not request.extensions.get(SIGNED_BY_AUTH):
+            # auth=None on one call (or another auth) under httpx_args: unsigned out, and unverified back.
+            raise ConfigurationError(
+                f"{request.method} {shown(request.url.path)} did not go through the WeChatPayAuth (auth=None?): it"
+                " would go unsigned and its answer would not be verified; not sent"
+            )
         if first is None:
             request.extensions[_SENT] = origin
             return False
