@@ -97,7 +97,7 @@ def _pem_key(key: rsa.RSAPrivateKey) -> bytes:
     )
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_private(path: Path, data: bytes) -> None:
     # Owner-only from the start, like the real apiclient_key.pem should be: a chmod afterwards would leave a moment
     # in which another user could open it. O_NOFOLLOW: a symlink planted at the name is not written through.
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
@@ -129,21 +129,21 @@ def create(folder: Path, *, mchid: str = MCHID) -> SandboxCredentials:
         ),
     )
     apiv3_key = secrets.token_hex(16)
-    _write(folder / "apiclient_key.pem", _pem_key(merchant_key))
-    _write(folder / "apiclient_cert.pem", merchant_certificate.public_bytes(serialization.Encoding.PEM))
-    _write(
+    write_private(folder / "apiclient_key.pem", _pem_key(merchant_key))
+    write_private(folder / "apiclient_cert.pem", merchant_certificate.public_bytes(serialization.Encoding.PEM))
+    write_private(
         folder / "pub_key.pem",
         public_key_private.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         ),
     )
-    _write(folder / "apiv3_key.txt", apiv3_key.encode())
+    write_private(folder / "apiv3_key.txt", apiv3_key.encode())
     platform_folder = folder / "wechatpay_side"
     _private_folder(platform_folder)
-    _write(platform_folder / "pub_key_private.pem", _pem_key(public_key_private))
+    write_private(platform_folder / "pub_key_private.pem", _pem_key(public_key_private))
     for index, platform in enumerate(platforms):
-        _write(platform_folder / f"platform_{index}_key.pem", _pem_key(platform.private_key))
-        _write(
+        write_private(platform_folder / f"platform_{index}_key.pem", _pem_key(platform.private_key))
+        write_private(
             platform_folder / f"platform_{index}_cert.pem",
             platform.certificate.public_bytes(serialization.Encoding.PEM),
         )

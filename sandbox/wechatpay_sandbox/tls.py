@@ -12,6 +12,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from .credentials import write_private
+
 
 @dataclass(frozen=True)
 class TlsFiles:
@@ -86,6 +88,5 @@ def make_tls_files(folder: Path) -> TlsFiles:
     ]:
         certificate_pem, key_pem = leaf(common_name, usage, names)
         certificate_path.write_bytes(certificate_pem)
-        key_path.touch(mode=0o600)
-        key_path.write_bytes(key_pem)
+        write_private(key_path, key_pem)
     return files
