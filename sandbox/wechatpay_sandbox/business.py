@@ -346,6 +346,14 @@ class Business:
             (u for u in users if (u["organization_id"], u["out_user_id"]) == (organization_id, out_user_id)), None
         )
 
+    def _user_by_out_id_or_404(self, organization_id: str, out_user_id: str) -> dict[str, Any]:
+        """The user the merchant names by out_user_id in a known organization; 404 for either unknown."""
+        self._organization(organization_id, status=404)
+        user = self._user_by_out_id(organization_id, out_user_id)
+        if user is None:
+            raise _not_found("用户", "out_user_id")
+        return user
+
     def _user(self, user_id: str) -> dict[str, Any]:
         user: dict[str, Any] | None = self._state["users"].get(user_id)
         if user is None:
@@ -356,19 +364,13 @@ class Business:
 
     def face_user(self, organization_id: str, out_user_id: str) -> dict[str, Any]:
         with self._lock:
-            self._organization(organization_id, status=404)
-            user = self._user_by_out_id(organization_id, out_user_id)
-            if user is None:
-                raise _not_found("用户", "out_user_id")
+            user = self._user_by_out_id_or_404(organization_id, out_user_id)
             return {name: copy.deepcopy(user[name]) for name in _FACE_USER_FIELDS if name in user}
 
     def update_face_user(self, organization_id: str, out_user_id: str, changes: dict[str, Any]) -> None:
         """PATCH the user: ``changes`` has the sensitive fields already opened."""
         with self._changing():
-            self._organization(organization_id, status=404)
-            user = self._user_by_out_id(organization_id, out_user_id)
-            if user is None:
-                raise _not_found("用户", "out_user_id")
+            user = self._user_by_out_id_or_404(organization_id, out_user_id)
             phone = changes.get("phone")
             if phone is not None:
                 if not (isinstance(phone, str) and len(phone) == 11 and phone.isascii() and phone.isdigit()):
@@ -481,10 +483,7 @@ class Business:
 
     def repayment_url(self, organization_id: str, out_user_id: str) -> dict[str, str]:
         with self._lock:
-            self._organization(organization_id, status=404)
-            user = self._user_by_out_id(organization_id, out_user_id)
-            if user is None:
-                raise _not_found("用户", "out_user_id")
+            user = self._user_by_out_id_or_404(organization_id, out_user_id)
             if not self._debts(user["user_id"]):
                 raise _invalid("用户没有待还款的垫资订单 (no advanced order to repay)", "out_user_id")
             token = secrets.token_urlsafe(24)
