@@ -18,7 +18,27 @@ from .conftest import client_for
 from .operations import operations
 
 SCRIPT = Path(__file__).parents[1] / "scripts" / "demo.py"
-OPERATION_IDS = {operation.operation_id for operation in operations()}
+# The story is the offline face family's: the 13 operations issue 12 names. An operation added to the spec later
+# (the README walkthrough adds one) is not part of the school day: this set is the family, checked against the spec.
+FAMILY = {
+    "queryOrganization",
+    "createAuthToken",
+    "getFaceUserByOutUserId",
+    "updateFaceUserByOutUserId",
+    "terminateFaceUserContract",
+    "getDeviceAuthInfo",
+    "presignContract",
+    "getContract",
+    "listFaceCollections",
+    "getFaceCollection",
+    "createDeduction",
+    "getDeductionByOutTradeNo",
+    "createRepaymentUrl",
+}
+
+
+def test_the_family_is_in_the_spec() -> None:
+    assert {operation.operation_id for operation in operations()} >= FAMILY
 
 
 def demo_module() -> ModuleType:
@@ -41,8 +61,7 @@ def test_the_demo_tells_the_day_and_leaves_nothing_behind(tmp_path: Path) -> Non
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert len(OPERATION_IDS) == 13
-    for operation_id in OPERATION_IDS:
+    for operation_id in FAMILY:
         assert f"  {operation_id} " in result.stdout, operation_id
     assert result.stdout.count("FACEPAY.USER_STATE_CHANGE  id EV-") == 3
     assert "debt_state DEBT" in result.stdout and "debt_state REPAYMENT" in result.stdout
@@ -69,7 +88,7 @@ async def test_the_story_of_the_demo(asynchronous: bool, sandbox: SandboxServer,
                     day = await demo.school_day(client, sandbox, receiver, asynchronous=False, say=lines.append)
         finally:
             config.notify_url, config.notify_retry_delays = previous
-    assert set(day["operations"]) == OPERATION_IDS
+    assert set(day["operations"]) == FAMILY
     assert day["notified"] == [day["contract_id"], day["contract_id"]]  # signed, then terminated
     first_id, last_id = day["notification_ids"]
     assert first_id != last_id  # the termination's own notification, not the signing one shown again
