@@ -468,6 +468,57 @@ def test_an_answer_signed_by_an_expired_configured_certificate_is_refused(
         verifier.verify(headers, BODY)
 
 
+@pytest.mark.parametrize(("starts_in_seconds", "verifies"), [(30 * 86400, False), (3600, False), (60, True)])
+def test_an_answer_signed_by_a_configured_certificate_not_valid_yet_is_refused(
+    starts_in_seconds: int, verifies: bool
+) -> None:
+    start = utc(starts_in_seconds / 86400)
+    key, pem = new_certificate(start, start + datetime.timedelta(days=365))
+    verifier = ResponseVerifier({serial_of(pem): pem})
+    headers = signed_headers(key, serial_of(pem), BODY)
+    if verifies:  # within the 5 minutes' tolerance for the clocks of the two sides
+        verifier.verify(headers, BODY)
+        return
+    with pytest.raises(SignatureVerificationError, match="not valid until"):
+        verifier.verify(headers, BODY)
+    assert verifier.encryption_key() is None  # nor is anything encrypted for it
+
+
+def test_a_downloaded_certificate_not_valid_yet_neither_verifies_nor_encrypts(creds: Credentials) -> None:
+    key, current = new_certificate(utc(-1), utc(365))
+    future_key, future = new_certificate(utc(1), utc(400))  # expires last: would win newest() if it counted
+    transport = download_signed_by(key, serial_of(current), sealed_download(creds.apiv3_key, [future, current]))
+    store = store_for(creds, transport=transport)
+    assert [c.serial for c in store.refresh_or_raise()] == [serial_of(current)]
+    assert store.get(serial_of(future)) is None and store.newest() == serial_of(current)
+    verifier = ResponseVerifier({}, certificates=store)
+    encryption = verifier.encryption_key()
+    assert encryption is not None and encryption[0] == serial_of(current)
+    with pytest.raises(SignatureVerificationError, match="unknown Wechatpay-Serial"):
+        verifier.verify(signed_headers(future_key, serial_of(future), BODY), BODY)
+    # Held, it is still refused at use: checked again when asked for, not only when downloaded.
+    store._held = {serial_of(future): PlatformCertificate(serial_of(future), x509.load_pem_x509_certificate(future))}
+    assert store.get(serial_of(future)) is None and store.newest() is None
+
+
+def test_a_download_signed_by_a_certificate_not_valid_yet_is_refused(creds: Credentials) -> None:
+    future_key, future = new_certificate(utc(1), utc(400))
+    _, current = new_certificate(utc(-1), utc(365))
+    transport = download_signed_by(future_key, serial_of(future), sealed_download(creds.apiv3_key, [future, current]))
+    store = store_for(creds, transport=transport)
+    with pytest.raises(CertificateError, match="not signed by a certificate it contains that is valid now"):
+        store.refresh_or_raise()
+    assert store.certificates == []
+
+
+def test_a_cached_certificate_not_valid_yet_is_not_loaded(creds: Credentials, tmp_path: Path) -> None:
+    _, future = new_certificate(utc(1), utc(400))
+    folder = private_folder(tmp_path / "cache")
+    content = cache_content(creds, [future], time.time() - 60)
+    plant(folder, signed_cache(creds.apiv3_key, content), name="wechatpay-certificates.json")
+    assert store_for(creds, cache_dir=folder).certificates == []
+
+
 # Item 9: a failed cache write loses no answer and leaves nothing that stops a start-up.
 
 

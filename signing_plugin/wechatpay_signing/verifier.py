@@ -225,6 +225,12 @@ class ResponseVerifier:
                 f"the platform certificate expired at {certificate.not_valid_after_utc:%Y-%m-%d %H:%M:%S} UTC"
                 f" (at most {self.max_skew} s allowed for the clocks); configure its successor"
             )
+        if certificate is not None and when < certificate.not_valid_before_utc.timestamp() - self.max_skew:
+            # Nor before it starts: WeChat Pay signs nothing with a certificate that is not valid yet.
+            raise reject(
+                f"the platform certificate is not valid until {certificate.not_valid_before_utc:%Y-%m-%d %H:%M:%S}"
+                f" UTC (at most {self.max_skew} s allowed for the clocks)"
+            )
 
         encoded = by_name[_SIGNATURE]
         if encoded.startswith(PROBE_SIGNATURE_PREFIX):
