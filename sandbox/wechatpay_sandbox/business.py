@@ -10,6 +10,11 @@ Where the catalogue (shared/api/offlineface-family.md) is silent the sandbox cho
 a payment credential pays once; a user's balance is 100 yuan until set; an order the balance cannot pay is paid by
 WeChat's advance (debt_state DEBT) in full; a user in debt may still be terminated (the docs' flow is: get the
 repayment link, then terminate, so that the family can re-sign with another account) and repays through the link.
+A deduction made to fail (the control API) is PAYERROR / NOT_ENOUGH; the same request sent again is a re-deduction
+(补扣) of that order, or of an advanced one, at most 5 a sandbox day (China time), refused after with RULE_LIMITED.
+
+Business time is the sandbox's clock: the real clock plus an offset the control API moves forward (token, authinfo
+and link lifetimes, the re-deduction day, the times in answers). Signatures are made elsewhere, on the real clock.
 """
 
 from __future__ import annotations
@@ -25,11 +30,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 TOKEN_SECONDS = 5 * 60  # createAuthToken and presign tokens: the docs say 5 minutes
 AUTHINFO_SECONDS = 3600
 REPAYMENT_LINK_SECONDS = 24 * 3600
+REDEDUCTIONS_PER_DAY = 5  # the K12 guideline: at most 5 re-deductions (补扣) per order per day
+MAX_CLOCK_ADVANCE = 10 * 366 * 24 * 3600  # one step of the sandbox's clock: 10 years at most
+MAX_FAILING_DEDUCTIONS = 100
 DEFAULT_BALANCE = 10000  # fen
 SANDBOX_APPID = "wxd678efh567hg6787"
 SEEDED_ORGANIZATIONS = {"OAABBCCDDeeff": "南山中兴小学部"}
@@ -56,6 +64,15 @@ def _invalid(message: str, field: str | None = None) -> Refused:
 
 def rfc3339(seconds: float) -> str:
     return datetime.datetime.fromtimestamp(seconds, _CHINA).isoformat(timespec="seconds")
+
+
+def _whole(value: object) -> TypeGuard[int]:
+    """A JSON whole number (not a bool, which Python counts as an int)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _transaction_id() -> str:
+    return "42" + str(secrets.randbelow(10**26)).zfill(26)
 
 
 def _new_id(prefix: str, length: int = 16) -> str:
@@ -123,6 +140,7 @@ def seed(collections: list[dict[str, Any]]) -> dict[str, Any]:
         "orders": {EXAMPLE_ADVANCED_ORDER: {"request": {}, "answer": advanced, "user_id": user["user_id"]}},
         "devices": {},  # device_id -> authinfo
         "collections": {item["collection_id"]: dict(item) for item in collections},
+        "clock_offset": 0,  # seconds the sandbox's business clock is ahead of the real one
     }
 
 
@@ -178,7 +196,13 @@ class Business:
         self._store = _Store(state_file)
         self._lock = threading.RLock()
         self._state = self._store.load() or self._seed()
+        self._state.setdefault("clock_offset", 0)  # a state file written before the clock was modelled
         self._store.save(self._state)
+
+    def now(self) -> float:
+        """Business time: the real clock plus the offset the control API moved it by."""
+        with self._lock:
+            return self.clock() + float(self._state["clock_offset"])
 
     @contextmanager
     def _changing(self) -> Iterator[dict[str, Any]]:
@@ -195,6 +219,21 @@ class Business:
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return copy.deepcopy(self._state)
+
+    # The sandbox's clock
+
+    def clock_reading(self) -> dict[str, Any]:
+        with self._lock:
+            return {"now": rfc3339(self.now()), "offset_seconds": self._state["clock_offset"]}
+
+    def advance_clock(self, seconds: object) -> dict[str, Any]:
+        """Move business time forward (never back: times already answered stay in the past)."""
+        if not _whole(seconds) or not 0 < seconds <= MAX_CLOCK_ADVANCE:
+            message = f"advance_seconds must be a whole number of seconds from 1 to {MAX_CLOCK_ADVANCE} (10 years)"
+            raise Refused(400, "PARAM_ERROR", message, "advance_seconds")
+        with self._changing() as state:
+            state["clock_offset"] += seconds
+            return self.clock_reading()
 
     def reset(self) -> None:
         with self._changing() as state:
@@ -249,7 +288,7 @@ class Business:
                 "kind": "auth",
                 "out_user_id": out_user_id,
                 "organization_id": organization_id,
-                "expires_at": self.clock() + TOKEN_SECONDS,
+                "expires_at": self.now() + TOKEN_SECONDS,
                 "contract_mode": "LIMIT_NONE",
                 "used": False,
             }
@@ -265,7 +304,7 @@ class Business:
                 "kind": "presign",
                 "out_user_id": out_user_id,
                 "organization_id": organization_id,
-                "expires_at": self.clock() + TOKEN_SECONDS,
+                "expires_at": self.now() + TOKEN_SECONDS,
                 "contract_mode": contract_mode,
                 "limited_card": limit_bank_card,
                 "used": False,
@@ -280,7 +319,7 @@ class Business:
                 raise _invalid("授权凭证无效", "token")
             if entry["used"]:
                 raise _invalid("授权凭证已使用", "token")
-            if self.clock() > entry["expires_at"]:
+            if self.now() > entry["expires_at"]:
                 raise _invalid("授权凭证已过期 (valid 5 minutes)", "token")
             user = self._user_by_out_id(entry["organization_id"], entry["out_user_id"])
             if user is not None and user["contract_state"] == "CONTRACTED":
@@ -307,7 +346,7 @@ class Business:
                 "user_id": user["user_id"],
                 "openid": user["openid"],
                 "contract_state": "CONTRACTED",
-                "contract_signed_time": rfc3339(self.clock()),
+                "contract_signed_time": rfc3339(self.now()),
                 "contract_mode": entry["contract_mode"],
                 "contract_bank_card_from": "MERCHANT_LIMITED_BANK_CARD" if limited else "USER_SELECT_FREE",
             }
@@ -325,7 +364,7 @@ class Business:
                 raise Refused(400, "PARAM_ERROR", "参数错误: the user has no contract in force", "user_id")
             contract = state["contracts"][user["contract_id"]]
             contract["contract_state"] = "TERMINATED"
-            contract["contract_terminated_time"] = rfc3339(self.clock())
+            contract["contract_terminated_time"] = rfc3339(self.now())
             user["contract_state"] = "TERMINATED"
             return self._change_event(user)
 
@@ -394,7 +433,7 @@ class Business:
             state["devices"][device_id] = {
                 "organization_id": organization_id,
                 "authinfo": authinfo,
-                "expires_at": self.clock() + AUTHINFO_SECONDS,
+                "expires_at": self.now() + AUTHINFO_SECONDS,
             }
             return authinfo
 
@@ -406,19 +445,39 @@ class Business:
             user["balance"] = amount
             return {"user_id": user_id, "balance": amount}
 
-    def auth_code(self, user_id: str) -> str:
-        """A device recognises the user's face: a payment credential, good for one payment."""
+    def fail_deductions(self, user_id: str, count: object) -> dict[str, Any]:
+        """The user's next ``count`` deduction attempts fail for insufficient balance (PAYERROR, NOT_ENOUGH)."""
+        if not _whole(count) or not 0 <= count <= MAX_FAILING_DEDUCTIONS:
+            message = f"count must be a whole number from 0 to {MAX_FAILING_DEDUCTIONS}"
+            raise Refused(400, "PARAM_ERROR", message, "count")
+        with self._changing():
+            user = self._user(user_id)
+            user["failing_deductions"] = count
+            return {"user_id": user_id, "failing_deductions": count}
+
+    def auth_code(self, user_id: str, device_id: str | None = None) -> str:
+        """A device recognises the user's face: a payment credential, good for one payment. A device named must
+        hold an authinfo of the user's organization that has not expired (the device SDK needs it)."""
         with self._changing() as state:
             user = self._user(user_id)
             if user["contract_state"] != "CONTRACTED":
                 raise _invalid("用户未签约", "user_id")
+            if device_id is not None:
+                device = state["devices"].get(device_id)
+                if device is None or device["organization_id"] != user["organization_id"]:
+                    message = f"device {device_id} has no authinfo of organization {user['organization_id']}"
+                    raise _invalid(message + " (getDeviceAuthInfo first)", "device_id")
+                if self.now() > device["expires_at"]:
+                    message = f"device {device_id}'s authinfo expired (valid {AUTHINFO_SECONDS} s; device error"
+                    raise _invalid(message + " 271382020): get a new one with getDeviceAuthInfo", "device_id")
             code = "AC" + secrets.token_urlsafe(30)
             state["auth_codes"][code] = {"user_id": user_id, "used": False}
             return code
 
     def deduct(self, request: dict[str, Any], sp_mchid: str) -> dict[str, Any]:
-        """createDeduction: the same order asked again answers the same; the same out_trade_no for another order
-        is refused; the balance pays, or WeChat's advance does (DEBT)."""
+        """createDeduction: the same order asked again answers the same, or re-deducts it (补扣) when it failed or
+        was advanced; the same out_trade_no for another order is refused; the balance pays, or WeChat's advance
+        does (DEBT), unless the control API made the attempt fail (PAYERROR)."""
         with self._changing() as state:
             amount = request.get("amount") or {}
             out_trade_no = request.get("out_trade_no") or _new_id("SANDBOX")
@@ -431,35 +490,26 @@ class Business:
             if known is not None:
                 if known["request"] != identity:
                     raise _invalid("商户订单号重复: out_trade_no was used for another order", "out_trade_no")
-                return dict(known["answer"])
+                if known["answer"]["trade_state"] == "PAYERROR" or known["answer"]["debt_state"] == "DEBT":
+                    return self._rededuct(known)
+                return copy.deepcopy(known["answer"])
             credential = state["auth_codes"].get(request["auth_code"])
             if credential is None or credential["used"]:
                 raise _invalid("支付凭证无效或已使用 (auth_code)", "auth_code")
             user = self._user(credential["user_id"])
-            if user["contract_state"] != "CONTRACTED":
-                raise _invalid("用户未签约", "auth_code")
-            if user["status"] != "NORMAL":
-                raise _invalid("用户已被禁用 (status DISABLED)", "auth_code")
+            self._check_payer(user)
             total = amount.get("total")
             if not isinstance(total, int) or total <= 0:
                 raise Refused(400, "PARAM_ERROR", "参数错误: amount.total must be a positive number of fen", "amount")
             credential["used"] = True
-            paid_by_balance = user["balance"] >= total
-            if paid_by_balance:
-                user["balance"] -= total
             answer = {
                 "sp_appid": request.get("sp_appid") or SANDBOX_APPID,
                 "sp_mchid": sp_mchid,
                 "sub_mchid": request.get("sub_mchid") or "1900000110",
                 "payer": {"sp_openid": user["openid"]},
                 "amount": {"total": total, "currency": amount.get("currency", "CNY")},
-                "bank_type": "CMB_DEBIT" if paid_by_balance else "OTHERS",
                 "trade_type": "AUTH",
-                "trade_state": "SUCCESS",
-                "trade_state_description": "支付成功" if paid_by_balance else "余额不足，微信支付垫资",
-                "debt_state": "NOT_DEBT" if paid_by_balance else "DEBT",
-                "success_time": rfc3339(self.clock()),
-                "transaction_id": "42" + secrets.randbelow(10**26).__str__().zfill(26),
+                "transaction_id": _transaction_id(),
                 "out_trade_no": out_trade_no,
             }
             for name in ("sub_appid", "description", "attach"):
@@ -467,8 +517,59 @@ class Business:
                     answer[name] = request[name]
             if isinstance(request.get("scene_info"), dict):
                 answer["scene_info"] = {"device_ip": request["scene_info"].get("device_ip", "")}
+            self._charge(user, answer)
             state["orders"][out_trade_no] = {"request": identity, "answer": answer, "user_id": user["user_id"]}
-            return dict(answer)
+            return copy.deepcopy(answer)
+
+    def _check_payer(self, user: dict[str, Any]) -> None:
+        if user["contract_state"] != "CONTRACTED":
+            raise _invalid("用户未签约", "auth_code")
+        if user["status"] != "NORMAL":
+            raise _invalid("用户已被禁用 (status DISABLED)", "auth_code")
+
+    def _charge(self, user: dict[str, Any], answer: dict[str, Any]) -> None:
+        """One attempt at a new or failed order: it fails if the control API said so, else the balance pays, else
+        WeChat advances it."""
+        total = answer["amount"]["total"]
+        if user.get("failing_deductions", 0) > 0:
+            user["failing_deductions"] -= 1
+            answer.update(trade_state="PAYERROR", trade_state_description="余额不足，扣款失败", error_type="NOT_ENOUGH")
+            answer["debt_state"] = "NOT_DEBT"  # nothing advanced: the order is still the family's to pay
+            return
+        answer.pop("error_type", None)
+        paid_by_balance = user["balance"] >= total
+        if paid_by_balance:
+            user["balance"] -= total
+        answer.update(
+            bank_type="CMB_DEBIT" if paid_by_balance else "OTHERS",
+            trade_state="SUCCESS",
+            trade_state_description="支付成功" if paid_by_balance else "余额不足，微信支付垫资",
+            debt_state="NOT_DEBT" if paid_by_balance else "DEBT",
+            success_time=rfc3339(self.now()),
+        )
+
+    def _rededuct(self, order: dict[str, Any]) -> dict[str, Any]:
+        """补扣: the same request again for a failed or advanced order, at most REDEDUCTIONS_PER_DAY a sandbox day
+        (China time). A failed order is attempted again; an advanced one is repaid when the balance now covers it."""
+        user = self._user(order["user_id"])
+        self._check_payer(user)
+        day = datetime.datetime.fromtimestamp(self.now(), _CHINA).date().isoformat()
+        counted = order.get("redeductions") or {}
+        attempts = counted.get("count", 0) if counted.get("day") == day else 0
+        if attempts >= REDEDUCTIONS_PER_DAY:
+            message = f"业务规则限制: at most {REDEDUCTIONS_PER_DAY} re-deductions (补扣) of an order a day"
+            raise Refused(403, "RULE_LIMITED", message, "out_trade_no", value=order["answer"]["out_trade_no"])
+        order["redeductions"] = {"day": day, "count": attempts + 1}
+        answer: dict[str, Any] = order["answer"]
+        if answer["trade_state"] == "PAYERROR":
+            self._charge(user, answer)
+        elif user.get("failing_deductions", 0) > 0:  # the advance stays owed
+            user["failing_deductions"] -= 1
+        elif user["balance"] >= answer["amount"]["total"]:
+            user["balance"] -= answer["amount"]["total"]
+            answer["debt_state"] = "REPAYMENT"
+            answer["repayment_transaction_id"] = _transaction_id()
+        return copy.deepcopy(answer)
 
     def order(self, out_trade_no: str, sub_mchid: str) -> dict[str, Any]:
         with self._lock:
@@ -489,7 +590,7 @@ class Business:
             token = secrets.token_urlsafe(24)
             return {
                 "repayment_url": f"https://pay.weixin.qq.com/sandbox/repayment?token={token}",
-                "expire_at": rfc3339(self.clock() + REPAYMENT_LINK_SECONDS),
+                "expire_at": rfc3339(self.now() + REPAYMENT_LINK_SECONDS),
             }
 
     def repay(self, user_id: str) -> dict[str, Any]:
@@ -501,7 +602,7 @@ class Business:
                 raise _invalid("用户没有待还款的垫资订单 (no advanced order to repay)", "user_id")
             for order in debts:
                 order["debt_state"] = "REPAYMENT"
-                order["repayment_transaction_id"] = "42" + str(secrets.randbelow(10**26)).zfill(26)
+                order["repayment_transaction_id"] = _transaction_id()
             return {
                 "user_id": user_id,
                 "repaid": [order["out_trade_no"] for order in debts],
@@ -542,7 +643,7 @@ class Business:
             }[step]
             if item["collection_state"] != expected:
                 raise _invalid(f"the request is {item['collection_state']}, not {expected}", "collection_id")
-            item["collection_state"], item[stamp] = after, rfc3339(self.clock())
+            item["collection_state"], item[stamp] = after, rfc3339(self.now())
             if after == "COMPLETE" and item["use_id"] in state["users"]:
                 state["users"][item["use_id"]]["face_image_ok"] = True
             return dict(item)

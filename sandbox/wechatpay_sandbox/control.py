@@ -3,8 +3,10 @@
 
 POST /sandbox/sign {"token"} -> {"contract_id", "user_id"}   the parent signs in the mini-program
 POST /sandbox/users/{user_id}/terminate                       the user ends the contract in the WeChat client
-POST /sandbox/auth-codes {"user_id"} -> {"auth_code"}         a device recognises the face
+POST /sandbox/auth-codes {"user_id", "device_id"?} -> {"auth_code"}  a device recognises the face
 PUT  /sandbox/users/{user_id}/balance {"amount"}              what the user's payment method can pay (fen)
+PUT  /sandbox/users/{user_id}/failing-deductions {"count"}    the user's next deductions fail (PAYERROR NOT_ENOUGH)
+GET  /sandbox/clock, POST /sandbox/clock {"advance_seconds"}  the business clock, moved forward
 POST /sandbox/face-collections {"organization_id", "user_ids"} WeChat asks for new photos
 POST /sandbox/face-collections/{collection_id}/photo          the parent uploads the new photo
 POST /sandbox/face-collections/{collection_id}/confirm        the payer confirms it
@@ -33,6 +35,7 @@ REPAY = "/sandbox/repay"
 FACE_COLLECTIONS = "/sandbox/face-collections"
 ORGANIZATIONS = "/sandbox/organizations"
 RESET = "/sandbox/reset"
+CLOCK = "/sandbox/clock"
 STATE = "/sandbox/state"
 
 Action = Callable[[Request, dict[str, Any]], Any]
@@ -84,6 +87,15 @@ def control_routes(business: Business, notifier: Notifier) -> list[Route]:
             raise _BadRequest("amount must be a whole number of fen, 0 or more")
         return dict(business.set_balance(request.path_params["user_id"], amount))
 
+    def auth_code(request: Request, body: dict[str, Any]) -> dict[str, str]:
+        device_id = body.get("device_id")
+        if device_id is not None and (not isinstance(device_id, str) or not device_id):
+            raise _BadRequest("device_id must be a non-empty string (the device of getDeviceAuthInfo) or absent")
+        return {"auth_code": business.auth_code(_text(body, "user_id"), device_id)}
+
+    def failing_deductions(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        return business.fail_deductions(request.path_params["user_id"], body.get("count"))
+
     def face_collections(request: Request, body: dict[str, Any]) -> dict[str, Any]:
         user_ids = body.get("user_ids")
         if not isinstance(user_ids, list) or not user_ids or not all(isinstance(u, str) for u in user_ids):
@@ -106,8 +118,9 @@ def control_routes(business: Business, notifier: Notifier) -> list[Route]:
     return [
         route(SIGN, "POST", sign),
         route("/sandbox/users/{user_id}/terminate", "POST", terminate),
-        route(AUTH_CODES, "POST", lambda request, body: {"auth_code": business.auth_code(_text(body, "user_id"))}),
+        route(AUTH_CODES, "POST", auth_code),
         route("/sandbox/users/{user_id}/balance", "PUT", balance),
+        route("/sandbox/users/{user_id}/failing-deductions", "PUT", failing_deductions),
         route(FACE_COLLECTIONS, "POST", face_collections),
         route(FACE_COLLECTIONS + "/{collection_id}/photo", "POST", step("photo")),
         route(FACE_COLLECTIONS + "/{collection_id}/confirm", "POST", step("confirm")),
@@ -115,4 +128,6 @@ def control_routes(business: Business, notifier: Notifier) -> list[Route]:
         route(ORGANIZATIONS, "POST", organization, status=201),
         route(RESET, "POST", reset),
         route(STATE, "GET", lambda request, body: business.snapshot()),
+        route(CLOCK, "GET", lambda request, body: business.clock_reading()),
+        route(CLOCK, "POST", lambda request, body: business.advance_clock(body.get("advance_seconds"))),
     ]

@@ -59,16 +59,18 @@ class Sandbox:
         if config.expired_certificate:
             listed.insert(0, expired_platform_certificate())
         apiv3_key = (config.apiv3_key or credentials.apiv3_key).encode()
+        business = Business(credentials.mchid, collections, state_file=config.state_file)
         notifier = Notifier(
             notify_url=lambda: config.notify_url,
             apiv3_key=apiv3_key,
             mchid=credentials.mchid,
             signing_key=config.signing_key,
             retry_delays=lambda: config.notify_retry_delays,
+            business_time=business.now,
         )
         return cls(
             config=config,
-            business=Business(credentials.mchid, collections, state_file=config.state_file),
+            business=business,
             merchants={merchant.mchid: merchant for merchant in merchants},
             apiv3_key=apiv3_key,
             listed_certificates=listed,

@@ -38,6 +38,10 @@ _CHINA = datetime.timezone(datetime.timedelta(hours=8))
 _NONCE_ALPHABET = string.ascii_letters + string.digits
 
 
+def _china_time(seconds: float) -> str:
+    return datetime.datetime.fromtimestamp(seconds, _CHINA).isoformat(timespec="seconds")
+
+
 @dataclass
 class Delivery:
     """One notification and what became of each attempt: an HTTP status, or the transport error's name."""
@@ -72,12 +76,14 @@ def encrypt_resource(resource: dict[str, Any], apiv3_key: bytes, *, associated_d
     }
 
 
-def notification_body(event_type: str, summary: str, sealed: dict[str, str]) -> tuple[str, bytes]:
-    """A new notification's id and JSON body."""
+def notification_body(
+    event_type: str, summary: str, sealed: dict[str, str], *, created: float | None = None
+) -> tuple[str, bytes]:
+    """A new notification's id and JSON body; ``created`` is its create_time (default now)."""
     notification_id = f"EV-{uuid.uuid4().hex[:29].upper()}"
     envelope = {
         "id": notification_id,
-        "create_time": datetime.datetime.now(_CHINA).isoformat(timespec="seconds"),
+        "create_time": _china_time(time.time() if created is None else created),
         "resource_type": "encrypt-resource",
         "event_type": event_type,
         "summary": summary,
@@ -102,6 +108,7 @@ class Notifier:
         signing_key: Callable[[], tuple[rsa.RSAPrivateKey, str]],
         retry_delays: Callable[[], Sequence[float]],
         transport: httpx.AsyncBaseTransport | None = None,
+        business_time: Callable[[], float] = time.time,
     ) -> None:
         self._notify_url = notify_url
         self._apiv3_key = apiv3_key
@@ -109,6 +116,7 @@ class Notifier:
         self._signing_key = signing_key
         self._retry_delays = retry_delays
         self._transport = transport
+        self._business_time = business_time  # the times inside a notification; its signature takes the real time
         self._tasks: set[asyncio.Task[None]] = set()
         self.deliveries: list[Delivery] = []
 
@@ -132,7 +140,7 @@ class Notifier:
             "out_user_id": out_user_id,
             "organization_id": organization_id,
             "mch_id": self._mchid,
-            "notify_create_time": datetime.datetime.now(_CHINA).isoformat(timespec="seconds"),
+            "notify_create_time": _china_time(self._business_time()),
             "appid": appid,
             "openid": openid,
             "contract_id": contract_id,
@@ -145,7 +153,7 @@ class Notifier:
         if url is None:
             return None
         sealed = encrypt_resource(resource, self._apiv3_key, associated_data="facepay")
-        notification_id, body = notification_body(event_type, summary, sealed)
+        notification_id, body = notification_body(event_type, summary, sealed, created=self._business_time())
         delivery = Delivery(notification_id, event_type)
         self.deliveries.append(delivery)
         task = asyncio.get_running_loop().create_task(self._send(url, body, delivery))

@@ -46,14 +46,34 @@ class SandboxControls(ABC):
         result: dict[str, str] = self._control("POST", f"/sandbox/users/{user_id}/terminate")
         return result
 
-    def auth_code(self, user_id: str) -> str:
-        """A device recognises the user's face: a payment credential for createDeduction (good for one payment)."""
-        code: str = self._control("POST", "/sandbox/auth-codes", {"user_id": user_id})["auth_code"]
+    def auth_code(self, user_id: str, device_id: str | None = None) -> str:
+        """A device recognises the user's face: a payment credential for createDeduction (good for one payment).
+        With ``device_id``, that device must hold an unexpired authinfo (getDeviceAuthInfo) of the user's school."""
+        body = {"user_id": user_id} if device_id is None else {"user_id": user_id, "device_id": device_id}
+        code: str = self._control("POST", "/sandbox/auth-codes", body)["auth_code"]
         return code
 
     def set_balance(self, user_id: str, amount: int) -> dict[str, Any]:
         """What the user's payment method can pay, in fen (an order above it is paid by WeChat's advance)."""
         result: dict[str, Any] = self._control("PUT", f"/sandbox/users/{user_id}/balance", {"amount": amount})
+        return result
+
+    def fail_next_deductions(self, user_id: str, count: int = 1) -> dict[str, Any]:
+        """The user's next ``count`` deduction attempts (new orders or re-deductions) fail for insufficient balance:
+        ``trade_state`` PAYERROR, ``error_type`` NOT_ENOUGH. 0 ends it."""
+        body = {"count": count}
+        result: dict[str, Any] = self._control("PUT", f"/sandbox/users/{user_id}/failing-deductions", body)
+        return result
+
+    def advance_clock(self, seconds: int) -> dict[str, Any]:
+        """Move the sandbox's business clock forward: {"now" (RFC 3339, China time), "offset_seconds"}. Answers
+        are still signed with the real time."""
+        result: dict[str, Any] = self._control("POST", "/sandbox/clock", {"advance_seconds": seconds})
+        return result
+
+    def clock(self) -> dict[str, Any]:
+        """The sandbox's business clock: {"now", "offset_seconds"} (reset() sets it back to the real time)."""
+        result: dict[str, Any] = self._control("GET", "/sandbox/clock")
         return result
 
     def request_face_collection(self, organization_id: str, user_ids: list[str]) -> list[dict[str, Any]]:
