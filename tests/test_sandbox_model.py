@@ -31,7 +31,14 @@ from wechatpay_offlineface.models import (
 )
 from wechatpay_offlineface.types import UNSET
 from wechatpay_sandbox import NotificationReceiver, SandboxControlError, SandboxProcess, SandboxServer
-from wechatpay_sandbox.business import AUTHINFO_SECONDS, REDEDUCTIONS_PER_DAY, TOKEN_SECONDS, Business, Refused
+from wechatpay_sandbox.business import (
+    AUTHINFO_SECONDS,
+    MAX_CLOCK_ADVANCE,
+    REDEDUCTIONS_PER_DAY,
+    TOKEN_SECONDS,
+    Business,
+    Refused,
+)
 from wechatpay_signing import WeChatPayAuth
 
 from .conftest import client_for
@@ -296,6 +303,17 @@ def test_the_clock_never_goes_back_nor_off_the_calendar(sandbox: SandboxServer, 
         sandbox.advance_clock(seconds)
     assert caught.value.status == 400
     assert sandbox.clock()["offset_seconds"] == 0
+
+
+def test_the_clock_goes_at_most_a_hundred_years_ahead() -> None:
+    business = Business("1900000109", [])
+    for _ in range(10):
+        business.advance_clock(MAX_CLOCK_ADVANCE)
+    with pytest.raises(Refused, match="100 years") as caught:
+        business.advance_clock(1)
+    assert (caught.value.status, caught.value.code) == (400, "PARAM_ERROR")
+    ahead = datetime.datetime.fromisoformat(business.clock_reading()["now"]).year - datetime.datetime.now(CHINA).year
+    assert ahead in (100, 101)  # and still a time an answer can carry
 
 
 def test_the_failing_deductions_control_refuses_bad_counts_and_unknown_users(sandbox: SandboxServer) -> None:

@@ -37,6 +37,7 @@ AUTHINFO_SECONDS = 3600
 REPAYMENT_LINK_SECONDS = 24 * 3600
 REDEDUCTIONS_PER_DAY = 5  # the K12 guideline: at most 5 re-deductions (补扣) per order per day
 MAX_CLOCK_ADVANCE = 10 * 366 * 24 * 3600  # one step of the sandbox's clock: 10 years at most
+MAX_CLOCK_OFFSET = 10 * MAX_CLOCK_ADVANCE  # and 100 years ahead in all, far from the calendar's end
 MAX_FAILING_DEDUCTIONS = 100
 DEFAULT_BALANCE = 10000  # fen
 SANDBOX_APPID = "wxd678efh567hg6787"
@@ -232,6 +233,9 @@ class Business:
             message = f"advance_seconds must be a whole number of seconds from 1 to {MAX_CLOCK_ADVANCE} (10 years)"
             raise Refused(400, "PARAM_ERROR", message, "advance_seconds")
         with self._changing() as state:
+            if state["clock_offset"] + seconds > MAX_CLOCK_OFFSET:
+                message = f"advance_seconds would move the sandbox's clock more than {MAX_CLOCK_OFFSET} s ahead"
+                raise Refused(400, "PARAM_ERROR", message + " (100 years); reset() sets it back", "advance_seconds")
             state["clock_offset"] += seconds
             return self.clock_reading()
 

@@ -59,13 +59,15 @@ def control_routes(business: Business, notifier: Notifier) -> list[Route]:
         async def endpoint(request: Request) -> Response:
             raw = await request.body()
             try:
-                body = json.loads(raw) if raw.strip() else {}
+                try:
+                    body = json.loads(raw) if raw.strip() else {}
+                except (ValueError, RecursionError):
+                    raise _BadRequest("the body is not JSON") from None
                 if not isinstance(body, dict):
                     raise _BadRequest("the body must be a JSON object")
                 return JSONResponse(action(request, body), status)
-            except (ValueError, RecursionError, _BadRequest) as error:
-                message = str(error) if isinstance(error, _BadRequest) else "the body is not JSON"
-                return JSONResponse({"code": "PARAM_ERROR", "message": message}, 400)
+            except _BadRequest as error:
+                return JSONResponse({"code": "PARAM_ERROR", "message": str(error)}, 400)
             except Refused as refused:
                 return JSONResponse({"code": refused.code, "message": refused.message}, refused.status)
 
