@@ -181,6 +181,79 @@ def test_a_folder_others_can_write_to_is_refused_at_start(
     assert stat.S_IMODE(folder.stat().st_mode) == mode  # said, not changed behind the owner's back
 
 
+def shared_folder(path: Path, mode: int = 0o777) -> Path:
+    """A folder other users may write to, as a badly set-up /srv or /var/tmp might be."""
+    path.mkdir()
+    path.chmod(mode)
+    return path
+
+
+def refused_naming(creds: Credentials, folder: Path, unsafe: Path, reason: str) -> None:
+    with pytest.raises(ConfigurationError, match=reason) as caught:
+        store_for(creds, cache_dir=folder)
+    assert f"{unsafe}," in str(caught.value) and str(folder) in str(caught.value)
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o775, 0o757], ids=oct)
+@pytest.mark.parametrize("depth", [1, 2])
+def test_a_folder_whose_parents_others_can_write_to_is_refused(
+    creds: Credentials, tmp_path: Path, attacker: tuple[rsa.RSAPrivateKey, bytes], mode: int, depth: int
+) -> None:
+    # Another user may rename the cache folder (or, two levels down, the folder holding it) away and put theirs there.
+    shared = shared_folder(tmp_path / "shared", mode)
+    folder = (
+        private_folder(shared / "cache") if depth == 1 else private_folder(private_folder(shared / "app") / "cache")
+    )
+    plant(folder, attacker[1])
+    refused_naming(creds, folder, shared, "writable by other users .* without the sticky bit")
+
+
+def test_a_folder_in_a_sticky_shared_folder_is_accepted(creds: Credentials, tmp_path: Path) -> None:
+    # As in /tmp: with the sticky bit, others can rename or remove only what they own.
+    folder = private_folder(shared_folder(tmp_path / "tmp", 0o1777) / "cache")
+    assert store_for(creds, cache_dir=folder).certificates == []
+
+
+def test_a_folder_reached_through_a_link_into_a_shared_folder_is_refused(creds: Credentials, tmp_path: Path) -> None:
+    shared = shared_folder(tmp_path / "shared")
+    private_folder(shared / "cache")
+    (private_folder(tmp_path / "mine") / "link").symlink_to(shared)
+    refused_naming(creds, tmp_path / "mine" / "link" / "cache", shared, "without the sticky bit")
+
+
+def test_a_link_in_a_shared_folder_is_refused_even_to_a_safe_one(creds: Credentials, tmp_path: Path) -> None:
+    # The link's target is safe, but anyone may replace the link itself.
+    private_folder(private_folder(tmp_path / "safe") / "cache")
+    shared = shared_folder(tmp_path / "shared")
+    (shared / "link").symlink_to(tmp_path / "safe")
+    refused_naming(creds, shared / "link" / "cache", shared, "without the sticky bit")
+
+
+def test_a_folder_not_made_yet_under_a_shared_folder_is_refused_at_start(creds: Credentials, tmp_path: Path) -> None:
+    shared = shared_folder(tmp_path / "shared")
+    refused_naming(creds, shared / "not-yet" / "cache", shared, "without the sticky bit")
+    assert list(shared.iterdir()) == []  # nothing made there
+
+
+@pytest.mark.usefixtures("certificate_env")
+def test_the_certificates_command_refuses_an_output_folder_in_a_shared_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shared = shared_folder(tmp_path / "shared")
+    out = private_folder(shared / "out")
+    assert cli(["certificates", "--output", str(out)]) == 2
+    assert f"{shared}, is writable by other users" in capsys.readouterr().err
+    assert list(out.iterdir()) == []
+
+
+@needs_root
+def test_a_folder_whose_parent_belongs_to_another_user_is_refused(creds: Credentials, tmp_path: Path) -> None:
+    theirs = private_folder(tmp_path / "theirs")
+    folder = private_folder(theirs / "cache")
+    os.chown(theirs, OTHER_UID, OTHER_UID)
+    refused_naming(creds, folder, theirs, f"owned by uid {OTHER_UID}")
+
+
 @needs_root
 def test_a_folder_of_another_user_is_refused_at_start(
     creds: Credentials, tmp_path: Path, attacker: tuple[rsa.RSAPrivateKey, bytes]

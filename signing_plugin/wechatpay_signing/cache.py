@@ -6,8 +6,9 @@ A cache folder is a way into the verifier unless it is checked, so:
   of their download, with an HMAC-SHA256 under the merchant's APIv3 key (``cache_tag``): a file anyone else wrote,
   another merchant's cache, or an edited one is not trusted. The download time is inside it, never a file's mtime,
   and a time in the future is refused.
-- The folder must be a real folder (not a symbolic link), owned by this user and not writable by group or others;
-  otherwise ``CertificateCacheError`` (a ``ConfigurationError``). Files are opened with ``O_NOFOLLOW`` relative to the
+- The folder must be a real folder (not a symbolic link), owned by this user and not writable by group or others,
+  and no folder above it may let another user swap it (``_unsafe_parent``); otherwise ``CertificateCacheError`` (a
+  ``ConfigurationError``). Files are opened with ``O_NOFOLLOW`` relative to the
   opened folder, and must be regular files of this user, not writable by others.
 - Files are written atomically (a ``.wechatpay-tmp-*`` file, 0600 from the start, then a rename) and nothing but this
   package's own files is removed: ``<SERIAL>.pem`` files it listed in its last ``wechatpay-certificates.json``, and
@@ -70,6 +71,39 @@ def _write_all(descriptor: int, data: bytes) -> None:
         view = view[os.write(descriptor, view) :]
 
 
+def _unsafe_parent(folder: Path) -> str | None:
+    """Why another user could swap ``folder`` for one of theirs through a folder above it, or None.
+
+    As OpenSSH's StrictModes: every folder above it must belong to root or to this user, and be writable by no one
+    else unless its sticky bit is set (as /tmp's is: others can then rename or remove only what they own). Both the
+    folders on the path as given (one holding a symbolic link decides where the link points) and those on the path
+    with the links resolved are checked. A folder not made yet has nothing to check.
+    """
+    given = Path(os.path.abspath(folder)).parent
+    resolved = Path(os.path.realpath(given))
+    for above in dict.fromkeys([given, *given.parents, resolved, *resolved.parents]):
+        try:
+            found = os.lstat(above)
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            return f"the folder above it, {shown(str(above), 500)}, cannot be read: {error.strerror}"
+        if stat.S_ISLNK(found.st_mode):
+            continue  # its target is on the resolved path; the folder holding it, on the given one
+        if found.st_uid not in (0, os.geteuid()):
+            return (
+                f"the folder above it, {shown(str(above), 500)}, is owned by uid {found.st_uid}, who could replace"
+                " the cache folder; use a folder whose parents belong to you or to root"
+            )
+        if found.st_mode & _GROUP_OR_OTHERS_WRITE and not found.st_mode & stat.S_ISVTX:
+            return (
+                f"the folder above it, {shown(str(above), 500)}, is writable by other users (mode"
+                f" {stat.S_IMODE(found.st_mode):o}) without the sticky bit, so they could replace the cache folder;"
+                " use a folder whose parents only you or root can write to"
+            )
+    return None
+
+
 class CertificateCache:
     """A folder of platform certificates for one merchant (its ID and APIv3 key), checked before it is trusted."""
 
@@ -86,6 +120,9 @@ class CertificateCache:
     @contextlib.contextmanager
     def _opened(self, *, create: bool) -> Iterator[int | None]:
         """The folder, opened after checking it (None when it does not exist and ``create`` is false)."""
+        problem = _unsafe_parent(self.folder)
+        if problem is not None:
+            raise CertificateCacheError(self.folder, problem)
         if create:
             try:
                 self.folder.mkdir(mode=0o700, parents=True)
