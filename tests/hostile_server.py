@@ -10,9 +10,20 @@ import socketserver
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import IO
 
 Answer = Callable[[str, dict[str, str], IO[bytes]], None]
+
+
+@dataclass(frozen=True)
+class Received:
+    """A request as it arrived on the socket: what a test checks a signature against, independently of any client."""
+
+    method: str
+    target: str  # as sent on the request line: path and query, percent-encoded
+    headers: dict[str, str]  # names in lower case
+    body: bytes
 
 
 def write_answer(out: IO[bytes], status: int, headers: dict[str, str], body: bytes) -> None:
@@ -24,8 +35,11 @@ def write_answer(out: IO[bytes], status: int, headers: dict[str, str], body: byt
 
 
 @contextmanager
-def hostile_server(answer: Answer) -> Iterator[str]:
-    """Serve ``answer`` for every request on a free loopback port; yields the base URL."""
+def hostile_server(answer: Answer, received: list[Received] | None = None) -> Iterator[str]:
+    """Serve ``answer`` for every request on a free loopback port; yields the base URL.
+
+    With ``received``, each request that arrives is appended to it first.
+    """
 
     class Handler(socketserver.StreamRequestHandler):
         def handle(self) -> None:
@@ -38,9 +52,10 @@ def hostile_server(answer: Answer) -> Iterator[str]:
                     name, _, value = line.decode("latin-1").partition(":")
                     headers[name.strip().lower()] = value.strip()
                 length = int(headers.get("content-length", "0"))
-                if length:
-                    self.rfile.read(length)
-                path = request_line.decode("latin-1").split(" ")[1]
+                body = self.rfile.read(length) if length else b""
+                method, path = request_line.decode("latin-1").split(" ")[:2]
+                if received is not None:
+                    received.append(Received(method, path, headers, body))
                 try:
                     answer(path, headers, self.wfile)  # type: ignore[arg-type]
                 except (BrokenPipeError, ConnectionResetError):

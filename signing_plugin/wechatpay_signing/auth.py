@@ -6,7 +6,7 @@ import functools
 import sys
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
-from typing import Protocol, cast, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -25,9 +25,13 @@ from .text import shown
 from .tracebacks import without_locals
 from .verifier import CertificateGetter, ResponseVerifier
 
+if TYPE_CHECKING:
+    from .httpx2_auth import Httpx2Auth
+
 _PYTHON = "{}.{}.{}".format(*sys.version_info[:3])
 USER_AGENT = f"wechatpay-signing/{__version__} httpx/{httpx.__version__} Python/{_PYTHON}"
 _HTTPX_DEFAULT_USER_AGENT = f"python-httpx/{httpx.__version__}"
+_LIBRARY_USER_AGENTS = ("python-httpx/", "python-httpx2/")  # httpx's and httpx2's own: replaced by ours
 SIGNED_BY_AUTH = "wechatpay_signing.signed"
 """Request extension set by ``WeChatPayAuth.sign``: a request without it was sent around the auth (auth=None)."""
 
@@ -48,10 +52,19 @@ class RefreshingCertificates(CertificateGetter, Protocol):
 redact_httpcore_traces()
 
 
+@functools.lru_cache(maxsize=8)
+def _user_agent_instead_of(library_agent: str | None) -> str:
+    """Ours in place of the library's default, naming that library (httpx or httpx2) and its version."""
+    if library_agent is None or library_agent == _HTTPX_DEFAULT_USER_AGENT:
+        return USER_AGENT
+    return f"wechatpay-signing/{__version__} {library_agent.removeprefix('python-')} Python/{_PYTHON}"
+
+
 class WeChatPayAuth(httpx.Auth):
     """Signs each request with the merchant key and verifies each 2xx response with WeChat Pay's keys.
 
-    One instance serves ``httpx.Client`` and ``httpx.AsyncClient`` alike, from any number of threads and tasks.
+    One instance serves ``httpx.Client`` and ``httpx.AsyncClient`` alike, from any number of threads and tasks;
+    ``for_httpx2()`` hands the same auth to an ``httpx2.Client`` or ``httpx2.AsyncClient``.
     A response that fails verification raises ``SignatureVerificationError`` from the call and is never returned.
     With a certificate store in the verifier, the flow first refreshes it when due or when an answer names a
     serial it does not hold.
@@ -98,6 +111,21 @@ class WeChatPayAuth(httpx.Auth):
 
     def __repr__(self) -> str:
         return f"WeChatPayAuth(signer={self.signer!r}, verifier={self.verifier!r})"
+
+    def for_httpx2(self) -> Httpx2Auth:
+        """This auth as an ``httpx2.Auth``, for clients of httpx2: the same flow, keys, limits and certificate store.
+
+        ConfigurationError when httpx2 is not installed (``pip install 'wechatpay-offlineface[httpx2]'``).
+        """
+        try:
+            from .httpx2_auth import Httpx2Auth
+        except ModuleNotFoundError as error:
+            if error.name not in ("httpx2", "httpcore2"):
+                raise
+            raise ConfigurationError(
+                "for_httpx2() needs httpx2: pip install 'wechatpay-offlineface[httpx2]' (or pip install httpx2)"
+            ) from None
+        return Httpx2Auth(self)
 
     def parse_notification(self, headers: Headers, body: bytes | str, *, now: float | None = None) -> Notification:
         """Verify and decrypt a WeChat Pay notification with this auth's keys; see ``parse_notification``."""
@@ -192,7 +220,8 @@ class WeChatPayAuth(httpx.Auth):
         headers[WECHATPAY_SERIAL] = key()[0]
         extensions = {**request.extensions, ENCRYPTED: True}
         logger.debug("encrypted sensitive fields of %s %s for %s", request.method, request.url.path, key()[0])
-        return httpx.Request(request.method, request.url, headers=headers, content=body, extensions=extensions)
+        # The request's own class: an httpx2 request (for_httpx2) stays one.
+        return type(request)(request.method, request.url, headers=headers, content=body, extensions=extensions)
 
     def sign(self, request: httpx.Request) -> None:
         """Set a fresh Authorization (new nonce and timestamp) and the headers WeChat Pay expects."""
@@ -203,8 +232,9 @@ class WeChatPayAuth(httpx.Auth):
         headers[AUTHORIZATION] = self.signer.authorization(request.method, target, request.content)
         if headers.get("Accept", "*/*") == "*/*":
             headers["Accept"] = "application/json"
-        if headers.get("User-Agent", _HTTPX_DEFAULT_USER_AGENT) == _HTTPX_DEFAULT_USER_AGENT:
-            headers["User-Agent"] = USER_AGENT
+        agent = headers.get("User-Agent")
+        if agent is None or agent.startswith(_LIBRARY_USER_AGENTS):
+            headers["User-Agent"] = _user_agent_instead_of(agent)
         public_key_id = self.verifier.public_key_id
         if public_key_id is not None and WECHATPAY_SERIAL not in headers:
             headers[WECHATPAY_SERIAL] = public_key_id

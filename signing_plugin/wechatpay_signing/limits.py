@@ -3,13 +3,16 @@
 httpx's timeouts are per operation (connect, each read): a server that drips a byte every 0.4 s never trips a 1 s
 read timeout. And httpx decodes gzip in full: 200 KiB of gzip can grow to 200 MiB. The auth flow and the retry
 transport read every body through ``read_body``/``aread_body``, which stop at ``max_body_size`` decoded bytes and at
-the call's deadline.
+the call's deadline. They read an httpx2 answer too (``WeChatPayAuth.for_httpx2``), with httpx2's own stream classes.
 """
 
 from __future__ import annotations
 
+import functools
 import time
+import types
 from collections.abc import AsyncIterator, Iterator
+from typing import cast
 
 import httpx
 
@@ -65,30 +68,55 @@ def deadline_of(request: httpx.Request) -> float | None:
 class _SmallPieces(httpx.SyncByteStream, httpx.AsyncByteStream):
     """The raw stream, cut into small pieces, for a compressed body."""
 
+    # The stream classes of the library the answer comes from: httpx here, httpx2 in _small_pieces_for's subclass.
+    _sync_stream: type = httpx.SyncByteStream
+    _async_stream: type = httpx.AsyncByteStream
+
     def __init__(self, stream: httpx.SyncByteStream | httpx.AsyncByteStream) -> None:
         self._stream = stream
 
     def __iter__(self) -> Iterator[bytes]:
-        if not isinstance(self._stream, httpx.SyncByteStream):
+        if not isinstance(self._stream, self._sync_stream):
             raise TypeError("an async body read in a sync client")
-        for chunk in self._stream:
+        for chunk in cast(httpx.SyncByteStream, self._stream):
             for start in range(0, len(chunk), _COMPRESSED_PIECE):
                 yield chunk[start : start + _COMPRESSED_PIECE]
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        if not isinstance(self._stream, httpx.AsyncByteStream):
+        if not isinstance(self._stream, self._async_stream):
             raise TypeError("a sync body read in an async client")
-        async for chunk in self._stream:
+        async for chunk in cast(httpx.AsyncByteStream, self._stream):
             for start in range(0, len(chunk), _COMPRESSED_PIECE):
                 yield chunk[start : start + _COMPRESSED_PIECE]
 
     def close(self) -> None:
-        if isinstance(self._stream, httpx.SyncByteStream):
-            self._stream.close()
+        if isinstance(self._stream, self._sync_stream):
+            cast(httpx.SyncByteStream, self._stream).close()
 
     async def aclose(self) -> None:
-        if isinstance(self._stream, httpx.AsyncByteStream):
-            await self._stream.aclose()
+        if isinstance(self._stream, self._async_stream):
+            await cast(httpx.AsyncByteStream, self._stream).aclose()
+
+
+def library_of(response: httpx.Response) -> types.ModuleType:
+    """httpx, or httpx2 for an answer an httpx2 client received (the same flow serves both)."""
+    if isinstance(response, httpx.Response):
+        return httpx
+    import httpx2  # only an httpx2 answer gets here: httpx2 is installed, and imported already
+
+    return httpx2
+
+
+@functools.cache
+def _small_pieces_for(library: types.ModuleType) -> type[_SmallPieces]:
+    """``_SmallPieces`` as a stream of ``library``: httpx and httpx2 each accept only their own stream classes."""
+    if library is httpx:
+        return _SmallPieces
+    sync_stream, async_stream = library.SyncByteStream, library.AsyncByteStream
+    streams = {"_sync_stream": sync_stream, "_async_stream": async_stream}
+    bases = (_SmallPieces, sync_stream, async_stream)
+    subclass = types.new_class("_SmallPieces", bases, exec_body=lambda namespace: namespace.update(streams))
+    return cast(type[_SmallPieces], subclass)
 
 
 class _Body:
@@ -101,7 +129,7 @@ class _Body:
         self.size = 0
         self.chunks: list[bytes] = []
         if response.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity"):
-            response.stream = _SmallPieces(response.stream)
+            response.stream = _small_pieces_for(library_of(response))(response.stream)
 
     def take(self, chunk: bytes) -> None:
         self.size += len(chunk)
@@ -127,7 +155,7 @@ def too_large(response: httpx.Response, max_size: int) -> ResponseTooLargeError:
 def _already_read(response: httpx.Response, max_size: int) -> bool:
     try:
         size = len(response.content)
-    except httpx.ResponseNotRead:
+    except library_of(response).ResponseNotRead:
         return False
     if size > max_size:
         raise too_large(response, max_size)
