@@ -143,11 +143,11 @@ def redirect_to_unsigned(path: str, request_headers: dict[str, str], out: IO[byt
         write_answer(out, 307, {"Location": "/moved"}, b"")
 
 
-def signed_by(body: bytes, **how: Any) -> Answer:
-    """A 200 carrying FORGED, with openssl's signature over ``body`` made as ``how`` says."""
+def signed_by(body: bytes, *, age: int = 0, **how: Any) -> Answer:
+    """A 200 carrying FORGED, with openssl's signature over ``body``, made ``age`` seconds ago as ``how`` says."""
 
     def answer(path: str, request_headers: dict[str, str], out: IO[bytes]) -> None:
-        headers = signed_response_headers(body, **{"timestamp": int(time.time()), **how})
+        headers = signed_response_headers(body, timestamp=int(time.time()) - age, **how)
         write_answer(out, 200, {"Content-Type": "application/json", **headers}, FORGED)
 
     return answer
@@ -162,7 +162,7 @@ FORGERIES: dict[str, tuple[Answer, type[AnswerError], str]] = {
         SignatureVerificationError,
         "unknown Wechatpay-Serial",
     ),
-    "stale": (signed_by(FORGED, timestamp=int(time.time()) - 600), ClockSkewError, "10 min"),
+    "stale": (signed_by(FORGED, age=600), ClockSkewError, "10 min"),
     "redirected to unsigned": (redirect_to_unsigned, SignatureVerificationError, "missing header"),
 }
 
