@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,7 +11,8 @@ from wechatpay_sandbox import SandboxConfig, SandboxServer
 from wechatpay_sandbox import credentials as sandbox_credentials
 from wechatpay_signing.cli import EXIT_API_ERROR, EXIT_OK, main
 
-from .support import FIXTURES
+from .hostile_server import hostile_server, write_answer
+from .support import FIXTURES, signed_response_headers
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +128,39 @@ def test_another_path(
     assert status == EXIT_OK, lines
     assert line(lines, "OK   signed GET").endswith("accepted the signature (HTTP 200)")
     assert line(lines, "OK   answer verified") == f"OK   answer verified: signed by {creds.public_key_id}"
+
+
+NOT_EXISTS = b'{"code":"RESOURCE_NOT_EXISTS","message":"no certificates"}'
+
+
+def test_an_unverified_404_is_not_called_accepted(
+    creds: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Anything between the merchant and WeChat Pay (a proxy, a wrong host) can answer an unsigned 404.
+    headers = {"Content-Type": "application/json", "Request-ID": "proxy-1"}
+    with hostile_server(lambda path, request, out: write_answer(out, 404, headers, NOT_EXISTS)) as url:
+        use(monkeypatch, creds, url)
+        status, lines = doctor(capsys)
+    assert status == EXIT_OK, lines  # nothing failed; the call's outcome is not known
+    assert not [each for each in lines if "accepted the signature" in each and each.startswith("OK")], lines
+    signed = line(lines, f"SKIP signed GET {url}/v3/certificates: reached, answer unverified: HTTP 404")
+    assert "RESOURCE_NOT_EXISTS" in signed and "proxy-1" in signed and "no proof" in signed
+    assert line(lines, "SKIP answer not verified")
+
+
+def test_a_404_signed_by_another_key_is_not_called_accepted(
+    creds: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Signed, fresh, under the configured public key ID, but by a key that is not WeChat Pay's.
+    forged = signed_response_headers(
+        NOT_EXISTS, timestamp=int(time.time()), key_file="platform_a_key.pem", serial=creds.public_key_id
+    )
+    with hostile_server(lambda path, request, out: write_answer(out, 404, forged, NOT_EXISTS)) as url:
+        use(monkeypatch, creds, url)
+        status, lines = doctor(capsys)
+    assert status == EXIT_API_ERROR, lines
+    assert not [each for each in lines if "accepted the signature" in each and each.startswith("OK")], lines
+    assert line(lines, "SKIP signed GET").startswith(
+        f"SKIP signed GET {url}/v3/certificates: reached, answer unverified"
+    )
+    assert "does not match" in line(lines, "FAIL answer NOT verified")

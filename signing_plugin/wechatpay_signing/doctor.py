@@ -118,7 +118,8 @@ def call_findings(make_auth: Callable[[], WeChatPayAuth], base_url: str, path: s
         store = auth.verifier.certificates
         if isinstance(store, PlatformCertificateStore):
             store.close()
-    return [_accepted(where, response), _verified(auth, response), _clock(response)]
+    verified = _verified(auth, response)
+    return [_accepted(where, response, verified), verified, _clock(response)]
 
 
 def _code(response: httpx.Response) -> str:
@@ -131,7 +132,7 @@ def _code(response: httpx.Response) -> str:
     return f"HTTP {response.status_code} {shown(code, 64)}: {shown(message)} (Request-ID: {request_id})"
 
 
-def _accepted(where: str, response: httpx.Response) -> Finding:
+def _accepted(where: str, response: httpx.Response, verified: Finding) -> Finding:
     if response.is_success:
         return ok(f"signed {where}: WeChat Pay accepted the signature (HTTP {response.status_code})")
     if response.status_code == httpx.codes.UNAUTHORIZED:
@@ -140,8 +141,14 @@ def _accepted(where: str, response: httpx.Response) -> Finding:
             " certificate serial and the private key (wechatpay explain shows the signed message)"
         )
     if response.status_code == httpx.codes.NOT_FOUND and "RESOURCE_NOT_EXISTS" in response.text:
-        # Signatures are checked before the resource is looked up: a 404 means the request was accepted.
-        return ok(f"signed {where}: WeChat Pay accepted the signature; {_code(response)}")
+        if verified.status == "OK":
+            # Signatures are checked before the resource is looked up: a signed 404 means the request was accepted.
+            return ok(f"signed {where}: WeChat Pay accepted the signature; {_code(response)}")
+        # Anything on the way (a proxy, a wrong host) can answer an unsigned 404: it proves nothing either way.
+        return skip(
+            f"signed {where}: reached, answer unverified: {_code(response)}; no proof that WeChat Pay accepted"
+            " the signature"
+        )
     return fail(f"signed {where}: {_code(response)}")
 
 
