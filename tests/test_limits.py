@@ -21,6 +21,7 @@ from wechatpay_offlineface.api.face_collections import get_face_collection
 from wechatpay_sandbox import SandboxConfig, SandboxServer
 from wechatpay_sandbox import credentials as sandbox_credentials
 from wechatpay_signing import (
+    CertificateError,
     MerchantSigner,
     PlatformCertificateStore,
     ResponseVerifier,
@@ -236,6 +237,83 @@ def test_a_dripping_certificate_download_ends_at_its_deadline(part: str, monkeyp
             ends_by_its_deadline(store.refresh_or_raise)
             assert store.refresh() is False  # through the flow's refresh: kept what it held, and said why
             assert "DeadlineExceededError" in str(store.last_error)
+        finally:
+            store.close()
+
+
+PROXY_VARIABLES = [f"{scheme}_proxy" for scheme in ("http", "https", "all", "no")]
+FAR_HOST = "http://api.wechatpay.invalid"  # resolves nowhere: only a proxy can take a request for it
+
+
+@pytest.fixture
+def proxy_env(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Sets http_proxy (and any other variable given) with none of the machine's proxy variables left."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+    def use(proxy: str, **others: str) -> None:
+        for name, value in {"http_proxy": proxy, **others}.items():
+            monkeypatch.setenv(name, value)
+
+    return use
+
+
+def recording_proxy(seen: list[str]) -> Any:
+    """A proxy that answers every request itself as WeChat Pay answers a merchant without certificates."""
+    not_exists = b'{"code":"RESOURCE_NOT_EXISTS","message":"none"}'
+
+    def answer(path: str, headers: dict[str, str], out: IO[bytes]) -> None:
+        seen.append(path)  # a proxied request names the whole URL
+        write_answer(out, 404, {"Content-Type": "application/json"}, not_exists)
+
+    return hostile_server(answer)
+
+
+def merchant_signer() -> MerchantSigner:
+    return MerchantSigner(MCHID, MERCHANT_SERIAL, pem("merchant_key.pem"))
+
+
+def test_the_certificate_download_goes_through_the_proxy_the_environment_names(proxy_env: Any) -> None:
+    seen: list[str] = []
+    with recording_proxy(seen) as proxy:
+        proxy_env(proxy)
+        store = PlatformCertificateStore(merchant_signer(), "0" * 32, base_url=FAR_HOST)
+        try:
+            assert store.refresh_or_raise() == [] and not store.has_certificates
+        finally:
+            store.close()
+    assert seen == [f"{FAR_HOST}/v3/certificates"]
+
+
+def test_no_proxy_and_a_given_transport_are_not_proxied(proxy_env: Any) -> None:
+    seen: list[str] = []
+    with recording_proxy(seen) as proxy, recording_proxy([]) as direct:
+        proxy_env(proxy, no_proxy="127.0.0.1")
+        store = PlatformCertificateStore(merchant_signer(), "0" * 32, base_url=direct)
+        given = PlatformCertificateStore(
+            merchant_signer(),
+            "0" * 32,
+            base_url=FAR_HOST,
+            transport=httpx.MockTransport(lambda request: httpx.Response(503)),
+        )
+        try:
+            assert store.refresh_or_raise() == []  # answered by ``direct`` itself
+            with pytest.raises(CertificateError):
+                given.refresh_or_raise()  # answered by the transport given
+        finally:
+            store.close()
+            given.close()
+    assert seen == []
+
+
+def test_a_proxy_that_drips_ends_the_download_at_its_deadline(proxy_env: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(downloader, "DEFAULT_DEADLINE", 1.0)
+    with dripping("status line") as proxy:
+        proxy_env(proxy)
+        store = PlatformCertificateStore(merchant_signer(), "0" * 32, base_url=FAR_HOST, timeout=5.0)
+        try:
+            ends_by_its_deadline(store.refresh_or_raise)
         finally:
             store.close()
 

@@ -36,7 +36,8 @@ class PlatformCertificateStore:
     ``refresh`` is safe from any number of threads: one download at a time, and a caller that waited while
     another thread refreshed does not download again. ``cache_dir`` keeps the certificates across restarts
     (``cache.CertificateCache``: tied to the merchant by an HMAC under the APIv3 key; a folder that is a symbolic
-    link, another user's or writable by others raises CertificateCacheError here).
+    link, another user's or writable by others raises CertificateCacheError here). Downloads go through the proxy
+    the environment names (``HTTPS_PROXY``, ``NO_PROXY``…, as httpx reads them) unless ``transport`` is given.
     """
 
     @without_locals  # the APIv3 key
@@ -203,9 +204,15 @@ class PlatformCertificateStore:
 
     def _http(self) -> httpx.Client:
         if self._client is None:
-            # httpx's pool with the call's deadline under it (a download cannot drip past it); or the one given.
-            transport = self._transport or with_deadline(httpx.HTTPTransport())
-            self._client = httpx.Client(base_url=self._base_url, transport=transport, timeout=self._timeout)
+            if self._transport is not None:
+                self._client = httpx.Client(base_url=self._base_url, transport=self._transport, timeout=self._timeout)
+            else:
+                # httpx's pools, through the proxy the environment names (HTTPS_PROXY, ALL_PROXY, NO_PROXY: httpx
+                # reads them), each with the call's deadline under it, so a download cannot drip past it.
+                self._client = httpx.Client(base_url=self._base_url, timeout=self._timeout)
+                for transport in [self._client._transport, *self._client._mounts.values()]:
+                    if isinstance(transport, httpx.HTTPTransport):
+                        with_deadline(transport)
         return self._client
 
     def _take(self, certificates: list[PlatformCertificate]) -> None:
