@@ -1,3 +1,4 @@
+import re
 import ssl
 from typing import Any, Self, TypeVar
 
@@ -39,6 +40,41 @@ class _CookiesWhenSet(httpx.Cookies):
     def extract_cookies(self, response: httpx.Response) -> None:
         if "set-cookie" in response.headers or "set-cookie2" in response.headers:
             super().extract_cookies(response)
+
+
+# A relative path as the API functions build it: segments of unreserved characters, sub-delims, ":", "@" and %XX
+# escapes, none empty, "." or "..". httpx would parse it, and then the joined URL, again, only to keep it as it is.
+_PLAIN_PATH = re.compile(r"(?:/(?!\.\.?(?:/|$))(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})+)+")
+# httpx keeps a parsed URL as this named tuple (httpx 0.24 to 0.28); with any other layout every URL goes to httpx.
+_URL_FIELDS = ("scheme", "userinfo", "host", "port", "path", "query", "fragment")
+_PARSED_URLS = getattr(type(getattr(httpx.URL("https://a"), "_uri_reference", None)), "_fields", None) == _URL_FIELDS
+
+
+def _joined(base_url: httpx.URL, url: httpx.URL | str) -> httpx.URL | None:
+    """``base_url`` joined with a plain relative path, exactly as httpx joins them; None for anything else.
+
+    httpx parses the path, then the joined URL (two parses with a Python test per character: ~27 µs per call of
+    ~30 µs). A plain path needs neither: it is appended to the base URL's parsed form.
+    """
+    if not _PARSED_URLS or not isinstance(url, str) or len(url) > 4096 or not _PLAIN_PATH.fullmatch(url):
+        return None
+    base = base_url._uri_reference
+    if base.query is not None or base.fragment is not None:
+        return None
+    joined = httpx.URL.__new__(httpx.URL)
+    # httpx's join: the base URL's path, which ends in "/" (or is empty), then the path without its leading "/".
+    joined._uri_reference = base._replace(path=(base.path or "/") + url[1:])
+    return joined
+
+
+class _HttpxClientJoiningFast(httpx.Client):
+    def _merge_url(self, url: httpx.URL | str) -> httpx.URL:
+        return _joined(self.base_url, url) or super()._merge_url(url)
+
+
+class _HttpxAsyncClientJoiningFast(httpx.AsyncClient):
+    def _merge_url(self, url: httpx.URL | str) -> httpx.URL:
+        return _joined(self.base_url, url) or super()._merge_url(url)
 
 
 _HttpxClient = TypeVar("_HttpxClient", httpx.Client, httpx.AsyncClient)
@@ -147,7 +183,7 @@ class Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
             _check_auth(self._httpx_args.get("auth"), self.unverified)
-            self._client = _cookies_when_set(httpx.Client(**self._httpx_client_args()))
+            self._client = _cookies_when_set(_HttpxClientJoiningFast(**self._httpx_client_args()))
         return self._client
 
     def __enter__(self) -> Self:
@@ -172,7 +208,7 @@ class Client:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
             _check_auth(self._httpx_args.get("auth"), self.unverified)
-            self._async_client = _cookies_when_set(httpx.AsyncClient(**self._httpx_client_args()))
+            self._async_client = _cookies_when_set(_HttpxAsyncClientJoiningFast(**self._httpx_client_args()))
         return self._async_client
 
     async def __aenter__(self) -> Self:
@@ -288,7 +324,7 @@ class AuthenticatedClient:
         if self._client is None:
             _check_auth(self._httpx_args.get("auth"), self.unverified)
             self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
-            self._client = _cookies_when_set(httpx.Client(**self._httpx_client_args()))
+            self._client = _cookies_when_set(_HttpxClientJoiningFast(**self._httpx_client_args()))
         return self._client
 
     def __enter__(self) -> Self:
@@ -314,7 +350,7 @@ class AuthenticatedClient:
         if self._async_client is None:
             _check_auth(self._httpx_args.get("auth"), self.unverified)
             self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
-            self._async_client = _cookies_when_set(httpx.AsyncClient(**self._httpx_client_args()))
+            self._async_client = _cookies_when_set(_HttpxAsyncClientJoiningFast(**self._httpx_client_args()))
         return self._async_client
 
     async def __aenter__(self) -> Self:
