@@ -282,6 +282,22 @@ async def test_async_callers_get_connections_in_the_order_they_asked(server: Tls
     assert server.callers == list("abc" * 4)
 
 
+async def test_an_async_caller_waits_for_a_connection_no_longer_than_the_pool_timeout(
+    server: TlsServer, auth: WeChatPayAuth
+) -> None:
+    # One connection, held 1 s by a slow call: the next caller gives up after its pool timeout, not after 1 s.
+    args = {**httpx_args(auth, retry=None), "limits": httpx.Limits(max_connections=1)}
+    timeout = httpx.Timeout(5.0, pool=0.1)
+    client = Client(base_url=server.url, verify_ssl=trusting(server.files), timeout=timeout, httpx_args=args)
+    async with client.get_async_httpx_client() as http:
+        slow = asyncio.ensure_future(http.get("/slow"))
+        await asyncio.sleep(0.3)  # the slow call holds the one connection
+        with pytest.raises(httpx.PoolTimeout):
+            await http.get("/ping")
+        assert not slow.done()
+        await slow
+
+
 @MODES
 async def test_a_proxy_reaches_the_connections(server: TlsServer, auth: WeChatPayAuth, mode: str) -> None:
     proxy = ConnectProxy()

@@ -128,7 +128,8 @@ class _Body:
         self._deadline = deadline
         self.size = 0
         self.chunks: list[bytes] = []
-        if response.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity"):
+        self.encoded = response.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity")
+        if self.encoded:
             response.stream = _small_pieces_for(library_of(response))(response.stream)
 
     def take(self, chunk: bytes) -> None:
@@ -181,8 +182,10 @@ async def aread_body(response: httpx.Response, max_size: int, deadline: float | 
     if _already_read(response, max_size):
         return
     body = _Body(response, max_size, deadline)
+    # Without a Content-Encoding the raw bytes are the body: one async generator fewer than aiter_bytes' decoder.
+    chunks = response.aiter_bytes() if body.encoded else response.aiter_raw()
     try:
-        async for chunk in response.aiter_bytes():
+        async for chunk in chunks:
             body.take(chunk)
     except BaseException:
         await response.aclose()

@@ -137,12 +137,16 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
             if self._turns is None:
                 return await self._send(request)
-            pool_timeout = request.extensions.get("timeout", {}).get("pool")
-            try:
-                async with asyncio.timeout(pool_timeout):
-                    await self._turns.acquire()
-            except TimeoutError:
-                raise httpx.PoolTimeout("no connection came free within the pool timeout", request=request) from None
+            if self._turns.locked():  # else acquire() returns at once: no timer (~9 µs per call)
+                pool_timeout = request.extensions.get("timeout", {}).get("pool")
+                try:
+                    async with asyncio.timeout(pool_timeout):
+                        await self._turns.acquire()
+                except TimeoutError:
+                    message = "no connection came free within the pool timeout"
+                    raise httpx.PoolTimeout(message, request=request) from None
+            else:
+                await self._turns.acquire()
             try:
                 response = await self._send(request)
             except BaseException:
