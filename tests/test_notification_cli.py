@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,22 @@ def test_control_characters_in_a_notification_are_printed_escaped(
     out = capsys.readouterr().out
     assert not any(character in out for character in "\x9b\x7f\u202e")
     assert "stu\\x9b2J\\x7f\\u202eevil" in out
+
+
+@pytest.fixture
+def key_pipe(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The APIv3 key file given as a pipe, as ``--apiv3-key-file <(pass show wechatpay/apiv3)`` gives it: it reads
+    once, then is empty."""
+    read_end, write_end = os.pipe()
+    os.write(write_end, NOTIFICATION_APIV3_KEY.encode() + b"\n")
+    os.close(write_end)
+    monkeypatch.setenv("WECHATPAY_APIV3_KEY_PATH", f"/dev/fd/{read_end}")
+    yield f"/dev/fd/{read_end}"
+    os.close(read_end)
+
+
+@pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="needs /dev/fd (process substitution)")
+def test_the_apiv3_key_file_is_read_once(key_pipe: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    headers, body = signed_notification(timestamp=NOW)
+    assert main([*saved(tmp_path, headers, body), "--now", str(NOW)]) == EXIT_OK, capsys.readouterr().err
+    assert json.loads(capsys.readouterr().out)["resource"] == USER_STATE_CHANGE

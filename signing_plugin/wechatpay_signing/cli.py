@@ -190,7 +190,15 @@ def _apiv3_key(args: argparse.Namespace) -> str | None:
     return read_apiv3_key(args.environ.get(ENV_APIV3_KEY), args.apiv3_key_file)
 
 
-def _auth(args: argparse.Namespace) -> WeChatPayAuth:
+def _required_apiv3_key(args: argparse.Namespace) -> str:
+    """The APIv3 key, read once: its file may be a pipe (``--apiv3-key-file <(pass show ...)``) that reads once."""
+    apiv3_key = _apiv3_key(args)
+    if apiv3_key is None:
+        raise ConfigurationError(f"--apiv3-key-file, ${ENV_APIV3_KEY_PATH} or ${ENV_APIV3_KEY} is required")
+    return apiv3_key
+
+
+def _auth(args: argparse.Namespace, apiv3_key: str | None) -> WeChatPayAuth:
     certificates = [path for path in (args.platform_certs or "").split(os.pathsep) if path]
     return auth_from_files(
         mchid=_required(args, "mchid"),
@@ -199,15 +207,13 @@ def _auth(args: argparse.Namespace) -> WeChatPayAuth:
         public_key_id=args.public_key_id,
         public_key_path=args.public_key,
         platform_certificate_paths=certificates,
-        apiv3_key=_apiv3_key(args),
+        apiv3_key=apiv3_key,
         base_url=_base_url(args),
     )
 
 
 def run_certificates(args: argparse.Namespace) -> int:
-    apiv3_key = _apiv3_key(args)
-    if apiv3_key is None:
-        raise ConfigurationError(f"--apiv3-key-file, ${ENV_APIV3_KEY_PATH} or ${ENV_APIV3_KEY} is required")
+    apiv3_key = _required_apiv3_key(args)
     signer = _signer(args)
     # Checked before anything is sent: a symbolic link, another user's folder or one holding another user's
     # file, or a folder others can write to is refused (CertificateCacheError), never changed.
@@ -257,11 +263,10 @@ def read_headers(path: Path) -> list[tuple[str, str]]:
 
 
 def run_notification(args: argparse.Namespace) -> int:
-    if _apiv3_key(args) is None:
-        raise ConfigurationError(f"--apiv3-key-file, ${ENV_APIV3_KEY_PATH} or ${ENV_APIV3_KEY} is required")
+    apiv3_key = _required_apiv3_key(args)
     headers = read_headers(args.headers_file)
     body = read_pem(args.body_file, "notification body")
-    auth = _auth(args)
+    auth = _auth(args, apiv3_key)
     store = auth.verifier.certificates
     if isinstance(store, PlatformCertificateStore):  # certificate mode: the certificates first; parsing does no I/O
         store.refresh_or_raise()
@@ -297,7 +302,7 @@ def _request(method: str, args: argparse.Namespace, body: bytes = b"") -> httpx.
 def run_request(method: str, args: argparse.Namespace) -> int:
     body = _body(args.data) if method == "POST" else b""
     request = _request(method, args, body)
-    with httpx.Client(**httpx_args(_auth(args)), timeout=args.timeout) as client:
+    with httpx.Client(**httpx_args(_auth(args, _apiv3_key(args))), timeout=args.timeout) as client:
         response = client.send(request)
     try:
         payload = response.json() if response.content else None
@@ -358,7 +363,9 @@ def run_doctor(args: argparse.Namespace) -> int:
     if args.offline:
         findings.append(doctor.skip("signed call: not made (--offline)"))
     else:
-        findings += doctor.call_findings(lambda: _auth(args), _base_url(args), args.path, args.timeout)
+        findings += doctor.call_findings(
+            lambda: _auth(args, _apiv3_key(args)), _base_url(args), args.path, args.timeout
+        )
     return EXIT_OK if doctor.report(findings, print) else EXIT_API_ERROR
 
 
