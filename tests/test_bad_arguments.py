@@ -5,10 +5,19 @@ transport would otherwise send unsigned requests and hand back unverified answer
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
-from wechatpay_signing import ConfigurationError, MerchantSigner, ResponseVerifier, WeChatPayAuth, httpx_args
+from wechatpay_signing import (
+    ConfigurationError,
+    MerchantSigner,
+    PlatformCertificateStore,
+    ResponseVerifier,
+    WeChatPayAuth,
+    auth_from_files,
+    httpx_args,
+)
 
 from .support import MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID, pem
 from .test_client import make_auth
@@ -32,7 +41,27 @@ BAD: dict[str, tuple[Callable[[], object], str]] = {
     "serial_no None": (lambda: MerchantSigner(MCHID, None, pem("merchant_key.pem")), "serial_no must be"),  # type: ignore[arg-type]
     "httpx_args None": (lambda: httpx_args(None), "httpx_args needs a WeChatPayAuth, not NoneType"),  # type: ignore[arg-type]
     "retry str": (lambda: httpx_args(AUTH, retry="always"), "retry must be an httpx_retries.Retry"),  # type: ignore[arg-type]
+    "serial int": (
+        lambda: ResponseVerifier({5: pem("wechatpay_pub_key.pem")}),  # type: ignore[dict-item]
+        "filed under its serial or ID (str), not int",
+    ),
+    "store signer None": (lambda: store(signer=None), "signer must be a MerchantSigner, not NoneType"),
+    "store APIv3 key int": (lambda: store(apiv3_key=12345), "the APIv3 key must be str or bytes, not int"),
+    "store cache_dir int": (lambda: store(cache_dir=5), "cache_dir must be a path or None, not int"),
+    "store transport": (lambda: store(transport=httpx.Client()), "transport must be an httpx.BaseTransport"),
+    "store refresh_interval str": (lambda: store(refresh_interval="6h"), "refresh_interval must be a number"),
+    "store min_interval negative": (lambda: store(min_interval=-1), "min_interval must be a number of seconds"),
+    "store timeout NaN": (lambda: store(timeout=float("nan")), "timeout must be a positive number of seconds"),
+    "private key path None": (
+        lambda: auth_from_files(mchid=MCHID, serial_no=MERCHANT_SERIAL, private_key_path=None),  # type: ignore[arg-type]
+        "the merchant private key file must be given as a path, not NoneType",
+    ),
 }
+
+
+def store(**changes: Any) -> PlatformCertificateStore:
+    arguments = {"signer": AUTH.signer, "apiv3_key": "0" * 32, **changes}
+    return PlatformCertificateStore(**arguments)
 
 
 @pytest.mark.parametrize("case", BAD)

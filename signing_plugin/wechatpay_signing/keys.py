@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -102,6 +103,8 @@ def load_public_key(key: PublicKeyInput) -> rsa.RSAPublicKey:
 
 def read_pem(path: str | Path, what: str) -> bytes:
     """A PEM file's bytes, with an error naming the file's role rather than a bare OSError."""
+    if not isinstance(path, str | os.PathLike):
+        raise ConfigurationError(f"the {what} file must be given as a path, not {type(path).__name__}")
     try:
         return Path(path).read_bytes()
     except OSError as error:

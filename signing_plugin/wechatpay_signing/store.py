@@ -7,6 +7,7 @@ know, at most once a minute. The verifier asks it for keys through ``Certificate
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Mapping
@@ -28,6 +29,31 @@ DEFAULT_REFRESH_INTERVAL = 6 * 3600.0
 """Seconds between scheduled downloads: 6 h, well inside the 5 days two certificates overlap."""
 DEFAULT_MIN_INTERVAL = 60.0
 """At most one download a minute, whatever asks for it: a flood of unknown serials is not a flood of downloads."""
+
+
+def _check_arguments(
+    signer: object,
+    apiv3_key: object,
+    cache_dir: object,
+    transport: object,
+    refresh_interval: object,
+    min_interval: object,
+    timeout: object,
+) -> None:
+    """A ConfigurationError naming the first argument that cannot work, rather than a TypeError at the first use."""
+    if not isinstance(signer, MerchantSigner):
+        raise ConfigurationError(f"signer must be a MerchantSigner, not {type(signer).__name__}")
+    if not isinstance(apiv3_key, str | bytes):
+        raise ConfigurationError(f"the APIv3 key must be str or bytes, not {type(apiv3_key).__name__}")
+    if cache_dir is not None and not isinstance(cache_dir, str | os.PathLike):
+        raise ConfigurationError(f"cache_dir must be a path or None, not {type(cache_dir).__name__}")
+    if transport is not None and not isinstance(transport, httpx.BaseTransport):
+        raise ConfigurationError(f"transport must be an httpx.BaseTransport or None, not {type(transport).__name__}")
+    for name, seconds, least in (("refresh_interval", refresh_interval, 0), ("min_interval", min_interval, 0)):
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds >= least:
+            raise ConfigurationError(f"{name} must be a number of seconds, 0 or more, not {seconds!r}")
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+        raise ConfigurationError(f"timeout must be a positive number of seconds, not {timeout!r}")
 
 
 class PlatformCertificateStore:
@@ -53,6 +79,7 @@ class PlatformCertificateStore:
         transport: httpx.BaseTransport | None = None,
         timeout: float = 10.0,
     ) -> None:
+        _check_arguments(signer, apiv3_key, cache_dir, transport, refresh_interval, min_interval, timeout)
         key = apiv3_key.encode() if isinstance(apiv3_key, str) else apiv3_key
         if len(key) != APIV3_KEY_BYTES:
             raise ConfigurationError(f"the APIv3 key must be {APIV3_KEY_BYTES} bytes, not {len(key)}")

@@ -124,6 +124,11 @@ class ResponseVerifier:
             )
         if isinstance(max_skew, bool) or not isinstance(max_skew, int) or max_skew < 0:
             raise ConfigurationError(f"max_skew must be a number of seconds, 0 or more, not {max_skew!r}")
+        for serial in public_keys:
+            if not isinstance(serial, str):
+                raise ConfigurationError(
+                    f"a key must be filed under its serial or ID (str), not {type(serial).__name__}"
+                )
         # Certificate serials are hex, which WeChat Pay writes in upper case; look them up without regard to case.
         loaded = {serial.upper(): _key_for(serial, key) for serial, key in public_keys.items()}
         self._keys = {serial: key for serial, (key, _) in loaded.items()}
