@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from wechatpay_signing import certificate_serial, load_certificate, load_private_key, protocol
 
@@ -91,7 +91,8 @@ def expired_platform_certificate() -> PlatformCertificate:
     return PlatformCertificate(_certificate(key, "Tenpay.com Root CA", now - datetime.timedelta(days=366), 365), key)
 
 
-def _pem_key(key: rsa.RSAPrivateKey) -> bytes:
+def private_key_pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> bytes:
+    """The key as unencrypted PKCS#8 PEM, as apiclient_key.pem is (RSA here, P-256 for the loopback TLS keys)."""
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
@@ -129,7 +130,7 @@ def create(folder: Path, *, mchid: str = MCHID) -> SandboxCredentials:
         ),
     )
     apiv3_key = secrets.token_hex(16)
-    write_private(folder / "apiclient_key.pem", _pem_key(merchant_key))
+    write_private(folder / "apiclient_key.pem", private_key_pem(merchant_key))
     write_private(folder / "apiclient_cert.pem", merchant_certificate.public_bytes(serialization.Encoding.PEM))
     write_private(
         folder / "pub_key.pem",
@@ -140,9 +141,9 @@ def create(folder: Path, *, mchid: str = MCHID) -> SandboxCredentials:
     write_private(folder / "apiv3_key.txt", apiv3_key.encode())
     platform_folder = folder / "wechatpay_side"
     _private_folder(platform_folder)
-    write_private(platform_folder / "pub_key_private.pem", _pem_key(public_key_private))
+    write_private(platform_folder / "pub_key_private.pem", private_key_pem(public_key_private))
     for index, platform in enumerate(platforms):
-        write_private(platform_folder / f"platform_{index}_key.pem", _pem_key(platform.private_key))
+        write_private(platform_folder / f"platform_{index}_key.pem", private_key_pem(platform.private_key))
         write_private(
             platform_folder / f"platform_{index}_cert.pem",
             platform.certificate.public_bytes(serialization.Encoding.PEM),

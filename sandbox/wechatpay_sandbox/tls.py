@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from .credentials import write_private
+from .credentials import private_key_pem, write_private
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,7 @@ def make_tls_files(folder: Path) -> TlsFiles:
         if names:
             builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
         certificate = builder.sign(ca_key, hashes.SHA256())
-        return certificate.public_bytes(serialization.Encoding.PEM), key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        return certificate.public_bytes(serialization.Encoding.PEM), private_key_pem(key)
 
     files = TlsFiles(
         ca=folder / "ca.pem",
