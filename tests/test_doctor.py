@@ -164,3 +164,15 @@ def test_a_404_signed_by_another_key_is_not_called_accepted(
         f"SKIP signed GET {url}/v3/certificates: reached, answer unverified"
     )
     assert "does not match" in line(lines, "FAIL answer NOT verified")
+
+
+def test_an_unverified_401_is_a_failure_not_said_to_be_wechat_pays(
+    creds: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sign_error = b'{"code":"SIGN_ERROR","message":"bad signature"}'
+    with hostile_server(lambda path, request, out: write_answer(out, 401, {}, sign_error)) as url:
+        use(monkeypatch, creds, url)
+        status, lines = doctor(capsys)
+    assert status == EXIT_API_ERROR, lines
+    refused = line(lines, "FAIL signed GET")
+    assert "refused, answer unverified, HTTP 401 SIGN_ERROR" in refused and "WeChat Pay refused" not in refused

@@ -136,9 +136,11 @@ def _accepted(where: str, response: httpx.Response, verified: Finding) -> Findin
     if response.is_success:
         return ok(f"signed {where}: WeChat Pay accepted the signature (HTTP {response.status_code})")
     if response.status_code == httpx.codes.UNAUTHORIZED:
+        # Failed either way; only a verified answer shows that it was WeChat Pay that refused.
+        refused = "WeChat Pay refused the signature" if verified.status == "OK" else "refused, answer unverified"
         return fail(
-            f"signed {where}: WeChat Pay refused the signature, {_code(response)}: check the merchant ID, the"
-            " certificate serial and the private key (wechatpay explain shows the signed message)"
+            f"signed {where}: {refused}, {_code(response)}: check the merchant ID, the certificate serial and the"
+            " private key (wechatpay explain shows the signed message)"
         )
     if response.status_code == httpx.codes.NOT_FOUND and "RESOURCE_NOT_EXISTS" in response.text:
         if verified.status == "OK":
