@@ -221,6 +221,15 @@ def test_a_folder_reached_through_a_link_into_a_shared_folder_is_refused(creds: 
     refused_naming(creds, tmp_path / "mine" / "link" / "cache", shared, "without the sticky bit")
 
 
+def test_a_link_and_dot_dot_into_a_shared_folder_is_refused(creds: Credentials, tmp_path: Path) -> None:
+    # mine/link/.. is where the link points, then up: shared, not mine (the system resolves the link first).
+    shared = shared_folder(tmp_path / "shared")
+    private_folder(shared / "deep")
+    private_folder(shared / "cache")
+    (private_folder(tmp_path / "mine") / "link").symlink_to(shared / "deep")
+    refused_naming(creds, tmp_path / "mine" / "link" / ".." / "cache", shared, "without the sticky bit")
+
+
 def test_a_link_in_a_shared_folder_is_refused_even_to_a_safe_one(creds: Credentials, tmp_path: Path) -> None:
     # The link's target is safe, but anyone may replace the link itself.
     private_folder(private_folder(tmp_path / "safe") / "cache")

@@ -80,7 +80,8 @@ def _unsafe_parent(folder: Path) -> str | None:
     with the links resolved are checked. A folder not made yet has nothing to check.
     """
     given = Path(os.path.abspath(folder)).parent
-    resolved = Path(os.path.realpath(given))
+    # From the folder itself, not from ``given``: in link/.. the system follows the link before it goes up.
+    resolved = Path(os.path.realpath(folder)).parent
     for above in dict.fromkeys([given, *given.parents, resolved, *resolved.parents]):
         try:
             found = os.lstat(above)
