@@ -2,7 +2,9 @@
 
 The blocks run in order in one namespace, as a reader would paste them, with the README's production values (host,
 key files, serial, public key ID) replaced by the sandbox's. A block followed directly by a ```text block must print
-exactly that text. A block that defines ``pytest_plugins`` is a test module: it runs under pytest. A block whose
+exactly that text. A block that defines ``pytest_plugins`` or a top-level ``test_`` function is a test module: it
+runs under pytest, with the sandbox's plugin (a continuation block like the README's ``test_lunch`` leaves that line
+to the block before it). A block whose
 previous line is ``<!-- readme-test: skip (why) -->`` is left out.
 """
 
@@ -29,6 +31,7 @@ README = Path(__file__).parents[1] / "README.md"
 PRODUCTION_HOST = "https://api.mch.weixin.qq.com"
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<language>[\w-]*)\s*$")
 _SKIP = "<!-- readme-test: skip"
+_TEST_FUNCTION = re.compile(r"^(async )?def test_", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,14 @@ class Snippet:
 
     @property
     def is_test_module(self) -> bool:
-        return "pytest_plugins" in self.code
+        return "pytest_plugins" in self.code or _TEST_FUNCTION.search(self.code) is not None
+
+    @property
+    def module_code(self) -> str:
+        """The block as a test module: with the plugin line where the README leaves it to the block before."""
+        if "pytest_plugins" in self.code:
+            return self.code
+        return self.code + '\npytest_plugins = ["wechatpay_sandbox.pytest_plugin"]\n'
 
 
 def snippets(text: str) -> list[Snippet]:
@@ -142,10 +152,11 @@ def test_every_test_module_block_passes_under_pytest(pytester: pytest.Pytester) 
     modules = [s for s in snippets(README.read_text(encoding="utf-8")) if s.is_test_module and not s.skipped]
     assert modules
     for number, snippet in enumerate(modules):
-        pytester.makepyfile(**{f"test_readme_{number}": snippet.code})
+        pytester.makepyfile(**{f"test_readme_{number}": snippet.module_code})
     # -o: pytest-asyncio warns until its loop scope is set, and -W error would make that fatal.
     options = ["-p", "no:cacheprovider", "-W", "error", "-o", "asyncio_default_fixture_loop_scope=function"]
     result = pytester.runpytest_subprocess(*options)
     assert result.ret == 0, "\n".join(result.outlines)
     outcomes = result.parseoutcomes()
-    assert outcomes.get("passed", 0) >= 2 and not outcomes.get("skipped")
+    defined = sum(len(_TEST_FUNCTION.findall(snippet.code)) for snippet in modules)
+    assert outcomes.get("passed", 0) == defined and not outcomes.get("skipped")  # every test function ran
