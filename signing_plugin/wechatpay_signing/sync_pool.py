@@ -1,0 +1,118 @@
+"""httpcore's sync connection pool, handing out connections in one linear pass that polls one socket, not all.
+
+httpcore 1.0 re-runs its assignment pass, under the pool's lock, when a request arrives and when an answer is
+closed. Each pass counts the whole list for every idle connection (quadratic) and polls the socket of every idle
+connection to see whether the server closed it: a sync client shared by 32 threads over 32 connections made
+about 40 ``poll`` calls per call, each one letting the GIL go to another thread, and spent 1,400 µs of CPU per call
+where this pass spends 1,000 (``make bench``; encode/httpcore#928, #929, #1035). Here:
+
+- the connection handed out is checked as httpcore checks it (keep-alive expiry, and a poll for a server that
+  closed it), right before it is handed out, so no request goes out on a connection httpcore would have refused;
+- the idle connections not handed out are swept (expired or closed by the server) once a second, not every pass;
+- ``max_keepalive_connections`` counts idle connections, as documented (httpcore counts them all);
+- a connection handed to a request that has not started on it yet is neither closed nor handed to another
+  request (encode/httpcore#1110: httpcore may close it under that request, which then waits its whole timeout).
+"""
+
+from __future__ import annotations
+
+import time
+
+import httpcore
+import httpx
+
+SWEEP_SECONDS = 1.0
+"""How often, at most, the idle connections not handed out are checked for expiry or a server's close."""
+
+
+class OnePassPool(httpcore.ConnectionPool):
+    """The assignment pass of this module, over httpcore's ``ConnectionPool`` (or its proxy pools)."""
+
+    _next_sweep = 0.0
+
+    def _assign_requests_to_connections(self) -> list[httpcore.ConnectionInterface]:
+        # Called with the pool's lock held; the connections returned are closed by the caller, outside it.
+        closing: list[httpcore.ConnectionInterface] = []
+        taken = {id(request.connection) for request in self._requests if request.connection is not None}
+        now = time.monotonic()
+        sweep = now >= self._next_sweep
+        if sweep:
+            self._next_sweep = now + SWEEP_SECONDS
+
+        kept: list[httpcore.ConnectionInterface] = []
+        idle: list[httpcore.ConnectionInterface] = []
+        for connection in self._connections:
+            if connection.is_closed():
+                continue
+            free = connection.is_idle() and id(connection) not in taken
+            if free and sweep and connection.has_expired():
+                closing.append(connection)
+                continue
+            kept.append(connection)
+            if free:
+                idle.append(connection)
+        surplus = len(idle) - self._max_keepalive_connections
+        for connection in idle[: max(surplus, 0)]:  # the oldest idle ones
+            kept.remove(connection)
+            closing.append(connection)
+        self._connections = kept
+
+        for request in self._requests:
+            if request.connection is not None:
+                continue
+            origin = request.request.url.origin
+            chosen = self._reusable(origin, taken, closing)
+            if chosen is None and len(self._connections) >= self._max_connections:
+                spare = next((c for c in self._connections if c.is_idle() and id(c) not in taken), None)
+                if spare is None:
+                    continue  # every connection is busy: the request waits for the next pass
+                self._connections.remove(spare)  # an idle connection to another origin makes room
+                closing.append(spare)
+            if chosen is None:
+                chosen = self.create_connection(origin)
+                self._connections.append(chosen)
+            request.assign_to_connection(chosen)
+            taken.add(id(chosen))
+        return closing
+
+    def _reusable(
+        self, origin: httpcore.Origin, taken: set[int], closing: list[httpcore.ConnectionInterface]
+    ) -> httpcore.ConnectionInterface | None:
+        """The first connection that can take a request to ``origin`` now, checked as httpcore checks it."""
+        for connection in list(self._connections):
+            if not (connection.can_handle_request(origin) and connection.is_available()):
+                continue
+            if connection.is_idle():
+                if id(connection) in taken and not self._http2:
+                    continue  # HTTP/1.1: already handed to a request that has not started on it
+                if connection.has_expired():  # past its keep-alive, or closed by the server (a poll)
+                    self._connections.remove(connection)
+                    closing.append(connection)
+                    continue
+            return connection
+        return None
+
+
+_ONE_PASS: dict[type[httpcore.ConnectionPool], type[httpcore.ConnectionPool]] = {}
+
+
+def _one_pass(pool_class: type[httpcore.ConnectionPool]) -> type[httpcore.ConnectionPool]:
+    if issubclass(pool_class, OnePassPool):
+        return pool_class
+    subclass = _ONE_PASS.get(pool_class)
+    if subclass is None:  # one subclass per pool class (two threads racing here each make one; either serves)
+        subclass = _ONE_PASS.setdefault(pool_class, type(pool_class.__name__, (OnePassPool, pool_class), {}))
+    return subclass
+
+
+def with_one_pass_pool(transport: httpx.HTTPTransport) -> httpx.HTTPTransport:
+    """``transport``, its pool (a ``ConnectionPool``, or an ``HTTPProxy``/``SOCKSProxy``) assigning in one pass.
+
+    httpx takes no pool class, so the class of the pool httpx made from the transport's settings is swapped for a
+    subclass of it; every other setting and behaviour stays httpcore's.
+    """
+    pool = transport._pool
+    if not isinstance(pool, httpcore.ConnectionPool) or not hasattr(pool, "_requests"):
+        raise TypeError(f"cannot change the assignment of httpx's pool {type(pool).__name__}")
+    pool.__class__ = _one_pass(type(pool))
+    return transport
