@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
+import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from wechatpay_offlineface import Client
@@ -36,6 +38,40 @@ async def test_the_private_key_is_parsed_once_per_credential_object(
         else:
             await get_face_collection.asyncio(COLLECTION_ID, client=client)
     assert len(parsed) == 1
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_call_leaves_no_reference_cycle_for_the_garbage_collector(
+    sandbox: SandboxServer, creds: Any, mode: str
+) -> None:
+    # httpx's stream refers back to its response: left bound, every call's response, request, URL and headers wait
+    # for the garbage collector (about 25 µs of CPU a call at 50 in flight) instead of going with the response.
+    client = Client(base_url=sandbox.url, httpx_args=httpx_args(auth_from_env(creds.env())))
+
+    async def call() -> None:
+        if mode == "sync":
+            get_face_collection.sync(COLLECTION_ID, client=client)
+        else:
+            await get_face_collection.asyncio(COLLECTION_ID, client=client)
+
+    await call()  # the pools and the certificate-free public-key mode set up
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what the collector would free is kept in gc.garbage, to look at
+    try:
+        for _ in range(10):
+            await call()
+        gc.collect()
+        responses = [garbage for garbage in gc.garbage if isinstance(garbage, httpx.Response)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+        if mode == "sync":
+            client.get_httpx_client().close()
+        else:
+            await client.get_async_httpx_client().aclose()
+    assert responses == []
 
 
 async def test_the_aiohttp_transport_signs_verifies_and_retries(sandbox: SandboxServer, creds: Any) -> None:

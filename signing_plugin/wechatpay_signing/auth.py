@@ -15,7 +15,15 @@ from ._version import __version__
 from .cipher import apiv3_cipher, rsa_oaep_encrypt
 from .clock import date_header_skew, describe_skew
 from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError
-from .limits import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_SIZE, aread_body, deadline_of, read_body, start_deadline
+from .limits import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_BODY_SIZE,
+    aread_body,
+    deadline_of,
+    drop_stream,
+    read_body,
+    start_deadline,
+)
 from .logs import logger, redact_httpcore_traces
 from .notifications import Headers, Notification, parse_with_cipher
 from .protocol import AUTHORIZATION, REQUEST_ID, WECHATPAY_SERIAL
@@ -256,6 +264,7 @@ class WeChatPayAuth(httpx.Auth):
         self.sign(request)
         response = yield request
         read_body(response, self.max_body_size, deadline_of(request))
+        drop_stream(response)
         refresh = self._certificate_refresh_due(response)
         if refresh is not None:
             refresh()
@@ -273,6 +282,7 @@ class WeChatPayAuth(httpx.Auth):
         self.sign(request)
         response = yield request
         await aread_body(response, self.max_body_size, deadline_of(request))
+        drop_stream(response)
         refresh = self._certificate_refresh_due(response)
         if refresh is not None:
             import anyio.to_thread  # only ever needed here, so not at import time

