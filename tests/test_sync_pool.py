@@ -153,6 +153,20 @@ def test_idle_connections_count_against_max_keepalive_not_busy_ones(server: Keep
         finish(answer)
 
 
+def test_the_sweep_closes_idle_connections_past_max_keepalive(
+    server: KeepAliveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync_pool, "SWEEP_SECONDS", 0.0)  # a sweep on every pass
+    http = transport(httpx.Limits(max_connections=10, max_keepalive_connections=1))
+    answers = open_answers(http, server.url, 3)
+    sockets = [answer.extensions["network_stream"].get_extra_info("socket") for answer in answers]
+    for answer in answers:
+        finish(answer)
+    finish(open_answers(http, server.url, 1)[0])
+    assert [sock.fileno() == -1 for sock in sockets] == [True, True, False]  # the oldest two idle ones closed
+    assert server.connections == 3
+
+
 def test_a_connection_handed_to_a_request_is_not_closed_before_it_starts(server: KeepAliveServer) -> None:
     # encode/httpcore#1110: at max_connections, a request to another origin made room by closing an idle
     # connection, even one another request was handed and was about to send on.

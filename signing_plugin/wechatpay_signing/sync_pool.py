@@ -8,8 +8,9 @@ where this pass spends 1,000 (``make bench``; encode/httpcore#928, #929, #1035).
 
 - the connection handed out is checked as httpcore checks it (keep-alive expiry, and a poll for a server that
   closed it), right before it is handed out, so no request goes out on a connection httpcore would have refused;
-- the idle connections not handed out are swept (expired or closed by the server) once a second, not every pass;
-- ``max_keepalive_connections`` counts idle connections, as documented (httpcore counts them all);
+- the other connections are swept once a second, not every pass: closed ones dropped, idle ones that expired or
+  that the server closed closed, and idle ones past ``max_keepalive_connections`` closed (that limit counts idle
+  connections, as documented; httpcore counts them all);
 - a connection handed to a request that has not started on it yet is neither closed nor handed to another
   request (encode/httpcore#1110: httpcore may close it under that request, which then waits its whole timeout).
 """
@@ -31,35 +32,20 @@ class OnePassPool(httpcore.ConnectionPool):
     _next_sweep = 0.0
 
     def _assign_requests_to_connections(self) -> list[httpcore.ConnectionInterface]:
-        # Called with the pool's lock held; the connections returned are closed by the caller, outside it.
+        # Called with the pool's lock held, when a request arrives or leaves and when an answer is closed; the
+        # connections returned are closed by the caller, outside the lock.
         closing: list[httpcore.ConnectionInterface] = []
-        taken = {id(request.connection) for request in self._requests if request.connection is not None}
         now = time.monotonic()
-        sweep = now >= self._next_sweep
-        if sweep:
+        if now >= self._next_sweep:
             self._next_sweep = now + SWEEP_SECONDS
-
-        kept: list[httpcore.ConnectionInterface] = []
-        idle: list[httpcore.ConnectionInterface] = []
-        for connection in self._connections:
-            if connection.is_closed():
-                continue
-            free = connection.is_idle() and id(connection) not in taken
-            if free and sweep and connection.has_expired():
-                closing.append(connection)
-                continue
-            kept.append(connection)
-            if free:
-                idle.append(connection)
-        surplus = len(idle) - self._max_keepalive_connections
-        for connection in idle[: max(surplus, 0)]:  # the oldest idle ones
-            kept.remove(connection)
-            closing.append(connection)
-        self._connections = kept
-
-        for request in self._requests:
-            if request.connection is not None:
-                continue
+            self._sweep(self._taken(), closing)
+        queued = [request for request in self._requests if request.connection is None]
+        if not queued:
+            return closing  # most passes: an answer closed with no one waiting, nothing to do until the sweep
+        taken = self._taken()
+        if len(self._connections) >= self._max_connections:  # closed ones still in the list take no room
+            self._connections = [connection for connection in self._connections if not connection.is_closed()]
+        for request in queued:
             origin = request.request.url.origin
             chosen = self._reusable(origin, taken, closing)
             if chosen is None and len(self._connections) >= self._max_connections:
@@ -75,22 +61,50 @@ class OnePassPool(httpcore.ConnectionPool):
             taken.add(id(chosen))
         return closing
 
+    def _taken(self) -> set[int]:
+        """The connections handed to a request, started on it or not yet (encode/httpcore#1110: never close one)."""
+        return {id(request.connection) for request in self._requests if request.connection is not None}
+
+    def _sweep(self, taken: set[int], closing: list[httpcore.ConnectionInterface]) -> None:
+        """Drop closed connections; close idle ones that expired or that the server closed, and the oldest idle
+        ones past ``max_keepalive_connections``."""
+        kept: list[httpcore.ConnectionInterface] = []
+        idle: list[httpcore.ConnectionInterface] = []
+        for connection in self._connections:
+            if connection.is_closed():
+                continue
+            if connection.is_idle() and id(connection) not in taken:
+                if connection.has_expired():
+                    closing.append(connection)
+                    continue
+                idle.append(connection)
+            kept.append(connection)
+        surplus = idle[: max(len(idle) - self._max_keepalive_connections, 0)]
+        closing.extend(surplus)
+        self._connections = [connection for connection in kept if connection not in surplus]
+
     def _reusable(
         self, origin: httpcore.Origin, taken: set[int], closing: list[httpcore.ConnectionInterface]
     ) -> httpcore.ConnectionInterface | None:
         """The first connection that can take a request to ``origin`` now, checked as httpcore checks it."""
-        for connection in list(self._connections):
-            if not (connection.can_handle_request(origin) and connection.is_available()):
+        expired: list[httpcore.ConnectionInterface] = []
+        chosen = None
+        for connection in self._connections:
+            # is_available first: most connections are busy, and it is cheaper than comparing origins.
+            if not (connection.is_available() and connection.can_handle_request(origin)):
                 continue
             if connection.is_idle():
                 if id(connection) in taken and not self._http2:
                     continue  # HTTP/1.1: already handed to a request that has not started on it
                 if connection.has_expired():  # past its keep-alive, or closed by the server (a poll)
-                    self._connections.remove(connection)
-                    closing.append(connection)
+                    expired.append(connection)
                     continue
-            return connection
-        return None
+            chosen = connection
+            break
+        for connection in expired:
+            self._connections.remove(connection)
+            closing.append(connection)
+        return chosen
 
 
 _ONE_PASS: dict[type[httpcore.ConnectionPool], type[httpcore.ConnectionPool]] = {}
