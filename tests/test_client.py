@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import threading
 import time
 import urllib.parse
 from collections.abc import AsyncIterator, Iterator
@@ -276,6 +277,32 @@ def test_default_timeout_is_bounded() -> None:
     client = Client(base_url=HOST, httpx_args={"auth": make_auth()})
     timeout = client.get_httpx_client().timeout
     assert timeout.read == 10.0 and timeout.connect == 5.0
+
+
+def test_threads_sharing_a_new_client_make_one_httpx_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each httpx client has its own pool: threads that each made one would leave all but one open, unclosable.
+    client = Client(base_url=HOST, httpx_args={"auth": make_auth()})
+    arguments = Client._httpx_client_args
+
+    def slowly(self: Client) -> dict[str, Any]:
+        time.sleep(0.05)  # widens the window in which another thread finds no httpx client yet
+        return arguments(self)
+
+    monkeypatch.setattr(Client, "_httpx_client_args", slowly)
+    start = threading.Barrier(8)
+    made: list[httpx.Client] = []
+
+    def ask() -> None:
+        start.wait()
+        made.append(client.get_httpx_client())
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 8
+    assert len({id(http) for http in made}) == 1
 
 
 async def test_one_auth_serves_sync_and_async_clients() -> None:

@@ -1,5 +1,6 @@
 import re
 import ssl
+import threading
 from typing import Any, Self, TypeVar
 
 import httpx
@@ -133,6 +134,7 @@ class Client:
     unverified: bool = field(default=False, kw_only=True, validator=_check_unverified)
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
+    _client_lock: threading.Lock = field(factory=threading.Lock, init=False, eq=False, repr=False)
 
     # The generator's versions also changed the httpx clients this one already made, so that a client derived
     # for one call (a fault header, a test cookie) changed every later call of the original. Here the original
@@ -183,7 +185,10 @@ class Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
             _check_auth(self._httpx_args.get("auth"), self.unverified)
-            self._client = _cookies_when_set(_HttpxClientJoiningFast(**self._httpx_client_args()))
+            # Threads sharing a new client would each make an httpx client, and a pool, and leave all but one open.
+            with self._client_lock:
+                if self._client is None:
+                    self._client = _cookies_when_set(_HttpxClientJoiningFast(**self._httpx_client_args()))
         return self._client
 
     def __enter__(self) -> Self:
@@ -266,6 +271,7 @@ class AuthenticatedClient:
     unverified: bool = field(default=False, kw_only=True, validator=_check_unverified)
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
+    _client_lock: threading.Lock = field(factory=threading.Lock, init=False, eq=False, repr=False)
 
     token: str
     """The token to use for authentication"""
@@ -323,8 +329,11 @@ class AuthenticatedClient:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
             _check_auth(self._httpx_args.get("auth"), self.unverified)
-            self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
-            self._client = _cookies_when_set(_HttpxClientJoiningFast(**self._httpx_client_args()))
+            # Threads sharing a new client would each make an httpx client, and a pool, and leave all but one open.
+            with self._client_lock:
+                if self._client is None:
+                    self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
+                    self._client = _cookies_when_set(_HttpxClientJoiningFast(**self._httpx_client_args()))
         return self._client
 
     def __enter__(self) -> Self:
