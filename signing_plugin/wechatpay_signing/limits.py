@@ -166,6 +166,7 @@ def _already_read(response: httpx.Response, max_size: int) -> bool:
 def read_body(response: httpx.Response, max_size: int, deadline: float | None) -> None:
     """``response.read()``, stopping with an error past ``max_size`` decoded bytes or past ``deadline``."""
     if _already_read(response, max_size):
+        response.close()  # read by the transport (``hand_on``): closing httpx's stream sets ``elapsed``
         return
     body = _Body(response, max_size, deadline)
     try:
@@ -180,6 +181,7 @@ def read_body(response: httpx.Response, max_size: int, deadline: float | None) -
 async def aread_body(response: httpx.Response, max_size: int, deadline: float | None) -> None:
     """``await response.aread()``, with the limits of ``read_body``."""
     if _already_read(response, max_size):
+        await response.aclose()
         return
     body = _Body(response, max_size, deadline)
     # Without a Content-Encoding the raw bytes are the body: one async generator fewer than aiter_bytes' decoder.
@@ -191,6 +193,17 @@ async def aread_body(response: httpx.Response, max_size: int, deadline: float | 
         await response.aclose()
         raise
     body.keep()
+
+
+def hand_on(response: httpx.Response) -> None:
+    """An answer read and closed in a transport, handed on to httpx as an open stream of the same bytes.
+
+    httpx binds the stream a transport returns to its response and sets ``response.elapsed`` when that bound
+    stream is closed; one already closed is never closed again, and ``elapsed`` would raise. The auth flow closes
+    it (``read_body``).
+    """
+    response.stream = library_of(response).ByteStream(response.content)
+    response.is_closed = False
 
 
 def drop_stream(response: httpx.Response) -> None:

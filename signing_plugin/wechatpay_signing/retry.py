@@ -18,7 +18,7 @@ from . import transports
 from .auth import SIGNED_BY_AUTH, WeChatPayAuth
 from .deadline_backend import call_deadline
 from .errors import AnswerError, ConfigurationError
-from .limits import DeadlineExceededError, aread_body, deadline_of, fit_timeouts, read_body
+from .limits import DeadlineExceededError, aread_body, deadline_of, fit_timeouts, hand_on, read_body
 from .text import shown
 from .transports import TransportSettings
 
@@ -141,6 +141,7 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
         with call_deadline(deadline, f"{request.method} {request.url.path}"):
             response = self._sync().handle_request(request)
             read_body(response, self._auth.max_body_size, deadline)
+        hand_on(response)
         return response
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -176,6 +177,7 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
         await self._aprepare(request)
         response = await self._async().handle_async_request(request)
         await aread_body(response, self._auth.max_body_size, deadline)
+        hand_on(response)
         return response
 
     def close(self) -> None:
