@@ -21,6 +21,8 @@ from httpcore._sync.connection_pool import PoolRequest
 from wechatpay_signing import sync_pool
 from wechatpay_signing.transports import TransportSettings, sync_transport
 
+from .test_http2_logs import Http2Server, auth
+
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
 
@@ -71,7 +73,11 @@ def server() -> Iterator[KeepAliveServer]:
 
 
 def transport(limits: httpx.Limits | None = None) -> httpx.BaseTransport:
-    return sync_transport(TransportSettings(limits=limits) if limits else TransportSettings())
+    return transport_with(TransportSettings(limits=limits) if limits else TransportSettings())
+
+
+def transport_with(settings: TransportSettings) -> httpx.BaseTransport:
+    return sync_transport(settings)
 
 
 def open_answers(http: httpx.BaseTransport, url: str, count: int) -> list[httpx.Response]:
@@ -187,3 +193,53 @@ def test_a_connection_handed_to_a_request_is_not_closed_before_it_starts(server:
     assert second_pass == []  # httpcore closed the connection just handed out, to make room
     assert other_origin.connection is None  # it waits for a connection instead
     assert handed.connection in pool.connections
+
+
+class CountingHttp2Server(Http2Server):
+    connections = 0
+
+    def _handle(self, sock: socket.socket) -> None:
+        self.connections += 1
+        super()._handle(sock)
+
+
+def test_threads_share_one_http2_connection() -> None:
+    # HTTP/2 takes many requests at once on a connection: the pass must keep handing it out (HTTP/1.1's one
+    # request per connection must not apply).
+    server = CountingHttp2Server()
+    try:
+        url = f"http://127.0.0.1:{server.port}/v3/offlineface/face-collections/FC1"
+        http2_only = TransportSettings(http1=False, http2=True)
+        with httpx.Client(auth=auth(), transport=sync_transport(http2_only)) as client:
+            versions: list[str] = []
+
+            def calls() -> None:
+                versions.extend(client.get(url).http_version for _ in range(4))
+
+            threads = [threading.Thread(target=calls) for _ in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        assert versions == ["HTTP/2"] * 32
+        assert server.connections == 1
+    finally:
+        server.close()
+
+
+def test_two_requests_waiting_together_share_an_idle_http2_connection() -> None:
+    server = CountingHttp2Server()
+    try:
+        url = f"http://127.0.0.1:{server.port}/v3/offlineface/face-collections/FC1"
+        http = transport_with(TransportSettings(http1=False, http2=True))
+        signed = httpx.Request("GET", url)
+        auth().sign(signed)  # the server wants an Authorization
+        finish(http.handle_request(signed))
+        pool = http._pool  # type: ignore[attr-defined]
+        waiting = [PoolRequest(httpcore.Request("GET", url)) for _ in range(2)]
+        with pool._optional_thread_lock:
+            pool._requests.extend(waiting)
+            pool._assign_requests_to_connections()
+        assert [request.connection for request in waiting] == pool.connections * 2
+    finally:
+        server.close()
