@@ -246,3 +246,12 @@ def test_two_requests_waiting_together_share_an_idle_http2_connection() -> None:
         assert [request.connection for request in waiting] == pool.connections * 2
     finally:
         server.close()
+
+
+def test_another_httpcore_keeps_its_own_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pass overrides httpcore 1.0's private method: any other httpcore keeps its own pool, unchanged."""
+    monkeypatch.setattr(httpcore, "__version__", "1.1.0")
+    plain = httpx.HTTPTransport()
+    assert type(sync_pool.with_one_pass_pool(plain)._pool) is httpcore.ConnectionPool
+    monkeypatch.setattr(httpcore, "__version__", "1.0.9")
+    assert isinstance(sync_pool.with_one_pass_pool(httpx.HTTPTransport())._pool, sync_pool.OnePassPool)

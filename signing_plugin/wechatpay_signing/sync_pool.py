@@ -126,7 +126,24 @@ def with_one_pass_pool(transport: httpx.HTTPTransport) -> httpx.HTTPTransport:
     subclass of it; every other setting and behaviour stays httpcore's.
     """
     pool = transport._pool
-    if not isinstance(pool, httpcore.ConnectionPool) or not hasattr(pool, "_requests"):
-        raise TypeError(f"cannot change the assignment of httpx's pool {type(pool).__name__}")
-    pool.__class__ = _one_pass(type(pool))
-    return transport
+    if isinstance(pool, httpcore.ConnectionPool) and _overridable(pool):
+        pool.__class__ = _one_pass(type(pool))
+    return transport  # another httpcore: its own pass, slower but correct
+
+
+def _overridable(pool: httpcore.ConnectionPool) -> bool:
+    """Whether ``pool`` is httpcore 1.0's, whose private assignment pass and attributes this module was written for
+    (a later httpcore may change them: it then keeps its own pass)."""
+    if not httpcore.__version__.startswith("1.0."):
+        return False
+    return all(hasattr(pool, name) for name in _POOL_ATTRIBUTES)
+
+
+_POOL_ATTRIBUTES = (
+    "_assign_requests_to_connections",
+    "_requests",
+    "_connections",
+    "_max_connections",
+    "_max_keepalive_connections",
+    "_http2",
+)
