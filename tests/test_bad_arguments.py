@@ -78,3 +78,37 @@ def test_no_unsigned_request_through_httpx_args_without_an_auth() -> None:
     with pytest.raises(ConfigurationError):
         httpx.Client(**httpx_args(None, transport=mock))  # type: ignore[arg-type]
     assert sent == []
+
+
+BAD_CALLS: dict[str, tuple[Callable[[], object], str]] = {
+    "authorization method None": (
+        lambda: AUTH.signer.authorization(None, "/v3/x"),  # type: ignore[arg-type]
+        "method must be an upper-case HTTP method such as GET, not None",
+    ),
+    "authorization url None": (
+        lambda: AUTH.signer.authorization("GET", None),  # type: ignore[arg-type]
+        "url must be the request target exactly as sent",
+    ),
+    "authorization body dict": (
+        lambda: AUTH.signer.authorization("POST", "/v3/x", {"a": 1}),  # type: ignore[arg-type]
+        "body must be the bytes sent (or a str, sent as UTF-8), not dict",
+    ),
+    "verify headers None": (
+        lambda: AUTH.verifier.verify(None, b"{}"),  # type: ignore[arg-type]
+        "verify takes the answer's headers (a mapping) and its body (bytes), not NoneType and bytes",
+    ),
+    "verify body str": (
+        lambda: AUTH.verifier.verify({}, "{}"),  # type: ignore[arg-type]
+        "not dict and str",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_CALLS)
+def test_bad_arguments_to_sign_or_verify_are_named(case: str) -> None:
+    """Signing and verifying by hand: a wrong type is a ConfigurationError naming it, not a TypeError or an
+    AttributeError from deep inside."""
+    call, message = BAD_CALLS[case]
+    with pytest.raises(ConfigurationError) as raised:
+        call()
+    assert message in str(raised.value)

@@ -82,9 +82,9 @@ class MerchantSigner:
         ``url`` is the request target exactly as sent: the percent-encoded path, then ``?`` and the query.
         ``body`` is the exact bytes sent (a str is sent as UTF-8); a GET has none.
         """
-        if not _METHOD.fullmatch(method):
+        if not isinstance(method, str) or not _METHOD.fullmatch(method):
             raise ConfigurationError(f"method must be an upper-case HTTP method such as GET, not {method!r}")
-        if not _WIRE_TARGET.fullmatch(url):
+        if not isinstance(url, str) or not _WIRE_TARGET.fullmatch(url):
             raise ConfigurationError(
                 f"url must be the request target exactly as sent, starting with / and percent-encoded, not {url!r}"
             )
@@ -96,6 +96,9 @@ class MerchantSigner:
             raise ConfigurationError("nonce must be letters, digits, '-', '_' or '.'")
         if isinstance(body, str):
             body = body.encode("utf-8")
+        elif not isinstance(body, bytes):
+            kind = type(body).__name__
+            raise ConfigurationError(f"body must be the bytes sent (or a str, sent as UTF-8), not {kind}")
         signature = self.sign(request_message(method, url, timestamp, nonce, body))
         return (
             f'{SCHEME} mchid="{self.mchid}",nonce_str="{nonce}",signature="{signature}",'

@@ -193,6 +193,11 @@ class ResponseVerifier:
         """Return if the response is genuine and fresh; raise SignatureVerificationError (ClockSkewError: stale)."""
         if now is not None and (isinstance(now, bool) or not isinstance(now, int | float)):
             raise ConfigurationError(f"now must be Unix seconds (int or float) or None, not {type(now).__name__}")
+        if not isinstance(headers, Mapping) or not isinstance(body, bytes):
+            raise ConfigurationError(
+                f"verify takes the answer's headers (a mapping) and its body (bytes), not {type(headers).__name__}"
+                f" and {type(body).__name__}"
+            )
         by_name = {name.lower(): value for name, value in headers.items()}
         serial = by_name.get(_SERIAL, "")
         request_id = by_name.get(_REQUEST_ID)
