@@ -10,34 +10,20 @@ call in progress (``call_deadline``, set around the request by whoever sends it)
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import httpcore
 import httpx
 
+from .call_deadlines import current_call
 from .limits import DeadlineExceededError
 
 _T = TypeVar("_T")
 
-# (deadline as time.monotonic(), what the call is, for the error); a context variable, so each thread has its own.
-_CALL: ContextVar[tuple[float, str] | None] = ContextVar("wechatpay_signing.call_deadline", default=None)
-
-
-@contextmanager
-def call_deadline(deadline: float | None, what: str) -> Iterator[None]:
-    """Within this block, network operations of a ``with_deadline`` transport end by ``deadline``."""
-    token = _CALL.set(None if deadline is None else (deadline, what))
-    try:
-        yield
-    finally:
-        _CALL.reset(token)
-
 
 def _within_deadline(operation: Callable[[float | None], _T], timeout: float | None) -> _T:
-    call = _CALL.get()
+    call = current_call()
     if call is None:
         return operation(timeout)
     deadline, what = call

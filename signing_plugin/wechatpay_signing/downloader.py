@@ -21,8 +21,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from .call_deadlines import call_deadline
 from .cipher import decrypt_aes_256_gcm
-from .deadline_backend import call_deadline
 from .errors import AnswerError, ClockSkewError, SignatureVerificationError
 from .keys import certificate_serial, load_certificate, load_public_key
 from .limits import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_SIZE, read_body

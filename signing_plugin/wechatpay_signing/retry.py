@@ -16,7 +16,7 @@ import httpx
 
 from . import transports
 from .auth import SIGNED_BY_AUTH, WeChatPayAuth
-from .deadline_backend import call_deadline
+from .call_deadlines import call_deadline
 from .errors import AnswerError, ConfigurationError
 from .limits import DeadlineExceededError, aread_body, deadline_of, fit_timeouts, hand_on, read_body
 from .text import shown

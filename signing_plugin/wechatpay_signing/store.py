@@ -17,7 +17,6 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .cache import CertificateCache, CertificateCacheError
-from .deadline_backend import with_deadline
 from .downloader import PlatformCertificate, fetch_certificates
 from .errors import ConfigurationError, WeChatPayError
 from .logs import logger
@@ -234,6 +233,8 @@ class PlatformCertificateStore:
             if self._transport is not None:
                 self._client = httpx.Client(base_url=self._base_url, transport=self._transport, timeout=self._timeout)
             else:
+                from .deadline_backend import with_deadline  # httpcore: loaded with the first pool, as httpx does
+
                 # httpx's pools, through the proxy the environment names (HTTPS_PROXY, ALL_PROXY, NO_PROXY: httpx
                 # reads them), each with the call's deadline under it, so a download cannot drip past it.
                 self._client = httpx.Client(base_url=self._base_url, timeout=self._timeout)

@@ -18,9 +18,7 @@ from typing import Any
 
 import httpx
 
-from .deadline_backend import with_deadline
 from .errors import ConfigurationError
-from .sync_pool import with_one_pass_pool
 
 CertTypes = str | tuple[str, str] | tuple[str, str, str]
 
@@ -90,6 +88,10 @@ def sync_transport(settings: TransportSettings) -> httpx.BaseTransport:
 
     Its pool hands out connections in one pass (``sync_pool``): httpcore's own costs a third more CPU per call with
     a few dozen threads sharing the client."""
+    # Imported here: both load httpcore, which httpx itself loads only with its first transport.
+    from .deadline_backend import with_deadline
+    from .sync_pool import with_one_pass_pool
+
     transport = httpx.HTTPTransport(
         verify=settings.ssl_context,
         trust_env=settings.trust_env,
