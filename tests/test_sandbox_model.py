@@ -1,5 +1,6 @@
 """The sandbox's model where money goes wrong, and its clock: a failed payment (PAYERROR, NOT_ENOUGH), re-deduction
-(补扣) at most 5 an order a sandbox day, and business time moved forward for token, authinfo and link lifetimes.
+(补扣) at most 5 an order a sandbox day, repayment through a link (once, until its expire_at), and business time moved
+forward for token, authinfo and link lifetimes.
 
 Calls go through the generated client (signed, answers verified) and the control API through the sandbox's methods,
 as a user's own tests would; the day boundary and the state file are also checked on ``Business`` with its clock.
@@ -35,11 +36,12 @@ from wechatpay_sandbox.business import (
     AUTHINFO_SECONDS,
     MAX_CLOCK_ADVANCE,
     REDEDUCTIONS_PER_DAY,
+    REPAYMENT_LINK_SECONDS,
     TOKEN_SECONDS,
     Business,
     Refused,
 )
-from wechatpay_signing import WeChatPayAuth
+from wechatpay_signing import WeChatPayAuth, auth_from_env, httpx_args
 
 from .conftest import client_for
 from .test_canteen import SCHOOL, SUB_MCHID, enrol, pay, query, refused
@@ -207,6 +209,83 @@ async def test_many_re_deductions_in_flight_are_counted_exactly(sandbox: Sandbox
     assert sandbox.state()["users"][signed["user_id"]]["failing_deductions"] == 100 - 1 - REDEDUCTIONS_PER_DAY
 
 
+# Repaying through the link
+
+
+def advanced(client: Client, sandbox: SandboxServer, out_user_id: str, *orders: str) -> str:
+    """A user enrolled whose orders (100 fen each) WeChat advanced: the user_id."""
+    user_id: str = enrol(client, sandbox, out_user_id)["user_id"]
+    sandbox.set_balance(user_id, 0)
+    for out_trade_no in orders:
+        assert pay(client, sandbox.auth_code(user_id), 100, out_trade_no).debt_state == "DEBT"
+    return user_id
+
+
+def link_for(client: Client, out_user_id: str) -> str:
+    url: str = create_repayment_url.sync(client=client, body=RepaymentUrlRequest(out_user_id, SCHOOL)).repayment_url
+    return url
+
+
+def refused_link(match: str) -> Any:
+    """pytest.raises for the control API refusing a repayment link: 400 INVALID_REQUEST, the message matching."""
+    return pytest.raises(SandboxControlError, match=rf"HTTP 400 INVALID_REQUEST: .*{match}")
+
+
+def test_a_repayment_link_repays_every_advanced_order_once(client: Client, sandbox: SandboxServer) -> None:
+    user_id = advanced(client, sandbox, "link-1", "owed-1")
+    url = link_for(client, "link-1")
+    assert pay(client, sandbox.auth_code(user_id), 100, "owed-2").debt_state == "DEBT"  # advanced after the link
+    assert sandbox.repay_through_link(url) == {"user_id": user_id, "repaid": ["owed-1", "owed-2"], "amount": 200}
+    for out_trade_no in ("owed-1", "owed-2"):
+        order = query(client, out_trade_no)
+        assert order.debt_state == "REPAYMENT" and isinstance(order.repayment_transaction_id, str)
+    before = sandbox.state()
+    with refused_link("已使用"):
+        sandbox.repay_through_link(url)
+    assert sandbox.state() == before
+
+
+def test_a_repayment_link_is_refused_after_its_expire_at_on_the_sandbox_clock(
+    client: Client, sandbox: SandboxServer
+) -> None:
+    advanced(client, sandbox, "link-2", "owed-3")
+    answer = create_repayment_url.sync(client=client, body=RepaymentUrlRequest("link-2", SCHOOL))
+    moved = sandbox.advance_clock(REPAYMENT_LINK_SECONDS + 1)
+    assert datetime.datetime.fromisoformat(moved["now"]) > answer.expire_at
+    with refused_link("已过期"):
+        sandbox.repay_through_link(answer.repayment_url)
+    assert query(client, "owed-3").debt_state == "DEBT"  # still owed
+    fresh = link_for(client, "link-2")  # a new link, as the school would ask for
+    sandbox.advance_clock(REPAYMENT_LINK_SECONDS - 60)  # a minute before it expires
+    assert sandbox.repay_through_link(fresh)["repaid"] == ["owed-3"]
+
+
+def test_a_repayment_link_it_never_gave_or_with_nothing_left_to_repay_is_refused(
+    client: Client, sandbox: SandboxServer
+) -> None:
+    with refused_link("无效"):
+        sandbox.repay_through_link("https://pay.weixin.qq.com/sandbox/repayment?token=nosuchtoken")
+    answer = httpx.post(sandbox.url + "/sandbox/repay-through-link", json={"token": "nosuchtoken"})
+    assert answer.status_code == 400 and answer.json()["code"] == "INVALID_REQUEST"
+    user_id = advanced(client, sandbox, "link-3", "owed-4")
+    url = link_for(client, "link-3")
+    sandbox.repay(user_id)  # the shortcut repaid it first: the link has nothing left to repay
+    with refused_link("no advanced order"):
+        sandbox.repay_through_link(url)
+    for body in ({}, {"repayment_url": "https://pay.weixin.qq.com/sandbox/repayment"}, {"token": ""}):
+        answer = httpx.post(sandbox.url + "/sandbox/repay-through-link", json=body)
+        assert answer.status_code == 400 and answer.json()["code"] == "PARAM_ERROR", body
+    both = {"repayment_url": url, "token": "x"}
+    assert httpx.post(sandbox.url + "/sandbox/repay-through-link", json=both).status_code == 400
+
+
+def test_the_token_alone_repays_too(client: Client, sandbox: SandboxServer) -> None:
+    advanced(client, sandbox, "link-4", "owed-5")
+    token = link_for(client, "link-4").rpartition("token=")[2]
+    answer = httpx.post(sandbox.url + "/sandbox/repay-through-link", json={"token": token})
+    assert answer.status_code == 200 and answer.json()["repaid"] == ["owed-5"]
+
+
 # The clock
 
 
@@ -348,22 +427,40 @@ def test_the_clock_failures_and_re_deduction_counts_survive_a_restart(tmp_path: 
     assert Business("1900000109", [], state_file=state_file).clock_reading()["offset_seconds"] == 0
 
 
+def test_repayment_links_survive_a_restart_used_or_not(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.sqlite"
+    first = Business("1900000109", [], state_file=state_file)
+    url = first.repayment_url(SCHOOL, "20210301000201")["repayment_url"]  # the seeded advanced order
+    token = url.rpartition("token=")[2]
+    second = Business("1900000109", [], state_file=state_file)
+    assert second.repay_through_link(token)["repaid"] == ["SANDBOX20210301ADVANCED"]
+    third = Business("1900000109", [], state_file=state_file)
+    with pytest.raises(Refused, match="已使用") as caught:
+        third.repay_through_link(token)
+    assert (caught.value.status, caught.value.code, caught.value.field) == (400, "INVALID_REQUEST", "token")
+
+
 def test_a_state_file_from_before_the_clock_still_loads(tmp_path: Path) -> None:
     state_file = tmp_path / "old.sqlite"
     business = Business("1900000109", [], state_file=state_file)
     old = business.snapshot()
-    del old["clock_offset"]
+    del old["clock_offset"], old["repayment_links"]
     business._store.save(old)
     reloaded = Business("1900000109", [], state_file=state_file)
     assert reloaded.clock_reading()["offset_seconds"] == 0
     assert reloaded.advance_clock(60)["offset_seconds"] == 60
+    url = reloaded.repayment_url(SCHOOL, "20210301000201")["repayment_url"]
+    assert reloaded.repay_through_link(url.rpartition("token=")[2])["amount"] == 800
 
 
-def test_a_sandbox_process_keeps_its_clock_across_a_restart(tmp_path: Path) -> None:
+def test_a_sandbox_process_keeps_its_clock_and_repayment_links_across_a_restart(tmp_path: Path) -> None:
     state_file = tmp_path / "canteen.sqlite"
     with SandboxProcess(tmp_path / "credentials", "--state-file", str(state_file)) as sandbox:
         sandbox.advance_clock(DAY)
         sandbox.fail_next_deductions("FU40F305Z4e2bb7d", 3)
+        with Client(base_url=sandbox.url, httpx_args=httpx_args(auth_from_env(sandbox.env))) as client:
+            url = link_for(client, "20210301000201")  # the seeded user's advanced order
     with SandboxProcess(tmp_path / "credentials", "--state-file", str(state_file)) as sandbox:
         assert sandbox.clock()["offset_seconds"] == DAY
         assert sandbox.state()["users"]["FU40F305Z4e2bb7d"]["failing_deductions"] == 3
+        assert sandbox.repay_through_link(url)["repaid"] == ["SANDBOX20210301ADVANCED"]

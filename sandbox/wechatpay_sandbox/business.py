@@ -10,6 +10,7 @@ Where the catalogue (shared/api/offlineface-family.md) is silent the sandbox cho
 a payment credential pays once; a user's balance is 100 yuan until set; an order the balance cannot pay is paid by
 WeChat's advance (debt_state DEBT) in full; a user in debt may still be terminated (the docs' flow is: get the
 repayment link, then terminate, so that the family can re-sign with another account) and repays through the link.
+A repayment link repays once, until its expire_at (24 h of sandbox time), every order of its user still advanced then.
 A deduction made to fail (the control API) is PAYERROR / NOT_ENOUGH; the same request sent again is a re-deduction
 (补扣) of that order, or of an advanced one, at most 5 a sandbox day (China time), refused after with RULE_LIMITED.
 
@@ -27,6 +28,7 @@ import secrets
 import sqlite3
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +37,7 @@ from typing import Any, TypeGuard
 TOKEN_SECONDS = 5 * 60  # createAuthToken and presign tokens: the docs say 5 minutes
 AUTHINFO_SECONDS = 3600
 REPAYMENT_LINK_SECONDS = 24 * 3600
+REPAYMENT_LINK_PREFIX = "https://pay.weixin.qq.com/sandbox/repayment?token="
 REDEDUCTIONS_PER_DAY = 5  # the K12 guideline: at most 5 re-deductions (补扣) per order per day
 MAX_CLOCK_ADVANCE = 10 * 366 * 24 * 3600  # one step of the sandbox's clock: 10 years at most
 MAX_CLOCK_OFFSET = 10 * MAX_CLOCK_ADVANCE  # and 100 years ahead in all, far from the calendar's end
@@ -61,6 +64,12 @@ def _not_found(what: str, field: str, code: str = "RESOURCE_NOT_EXISTS", *, valu
 
 def _invalid(message: str, field: str | None = None) -> Refused:
     return Refused(400, "INVALID_REQUEST", message, field)
+
+
+def repayment_link_token(repayment_url: str) -> str | None:
+    """The token of a repayment_url createRepaymentUrl answered (its ``token`` query parameter), or None."""
+    tokens = urllib.parse.parse_qs(urllib.parse.urlsplit(repayment_url).query).get("token", [])
+    return tokens[0] if len(tokens) == 1 and tokens[0] else None
 
 
 def rfc3339(seconds: float) -> str:
@@ -142,6 +151,7 @@ def seed(collections: list[dict[str, Any]]) -> dict[str, Any]:
         "devices": {},  # device_id -> authinfo
         "collections": {item["collection_id"]: dict(item) for item in collections},
         "clock_offset": 0,  # seconds the sandbox's business clock is ahead of the real one
+        "repayment_links": {},  # token -> whose debts it repays, until when (business time), used or not
     }
 
 
@@ -198,6 +208,7 @@ class Business:
         self._lock = threading.RLock()
         self._state = self._store.load() or self._seed()
         self._state.setdefault("clock_offset", 0)  # a state file written before the clock was modelled
+        self._state.setdefault("repayment_links", {})  # or before repayment links were kept
         self._store.save(self._state)
 
     def now(self) -> float:
@@ -587,31 +598,55 @@ class Business:
         return [o["answer"] for o in orders if o["user_id"] == user_id and o["answer"]["debt_state"] == "DEBT"]
 
     def repayment_url(self, organization_id: str, out_user_id: str) -> dict[str, str]:
-        with self._lock:
+        """createRepaymentUrl: a new link each time, kept so that the family can repay through it once, until its
+        expire_at (whole seconds, as answered)."""
+        with self._changing() as state:
             user = self._user_by_out_id_or_404(organization_id, out_user_id)
             if not self._debts(user["user_id"]):
                 raise _invalid("用户没有待还款的垫资订单 (no advanced order to repay)", "out_user_id")
             token = secrets.token_urlsafe(24)
+            expires_at = int(self.now() + REPAYMENT_LINK_SECONDS)
+            state["repayment_links"][token] = {"user_id": user["user_id"], "expires_at": expires_at, "used": False}
             return {
-                "repayment_url": f"https://pay.weixin.qq.com/sandbox/repayment?token={token}",
-                "expire_at": rfc3339(self.now() + REPAYMENT_LINK_SECONDS),
+                "repayment_url": f"{REPAYMENT_LINK_PREFIX}{token}",
+                "expire_at": rfc3339(expires_at),
             }
 
+    def repay_through_link(self, token: str) -> dict[str, Any]:
+        """The family opens the link createRepaymentUrl gave and pays: every order of its user still advanced
+        becomes REPAYMENT. A link it never gave, one already used, or one past its expire_at is refused."""
+        with self._changing() as state:
+            link = state["repayment_links"].get(token)
+            if link is None:
+                raise _invalid("还款链接无效: not a link createRepaymentUrl gave", "token")
+            if link["used"]:
+                message = "还款链接已使用: a repayment link repays once (createRepaymentUrl gives another)"
+                raise _invalid(message, "token")
+            if self.now() > link["expires_at"]:
+                message = f"还款链接已过期: it expired at {rfc3339(link['expires_at'])} (valid 24 h of sandbox time)"
+                raise _invalid(message + "; createRepaymentUrl gives another", "token")
+            link["used"] = True
+            return self._repay(link["user_id"], "token")
+
     def repay(self, user_id: str) -> dict[str, Any]:
-        """The user pays back what WeChat advanced: every DEBT order becomes REPAYMENT."""
+        """A shortcut for tests: the user pays back what WeChat advanced without a link (none is needed or used)."""
         with self._changing():
             self._user(user_id)
-            debts = self._debts(user_id)
-            if not debts:
-                raise _invalid("用户没有待还款的垫资订单 (no advanced order to repay)", "user_id")
-            for order in debts:
-                order["debt_state"] = "REPAYMENT"
-                order["repayment_transaction_id"] = _transaction_id()
-            return {
-                "user_id": user_id,
-                "repaid": [order["out_trade_no"] for order in debts],
-                "amount": sum(order["amount"]["total"] for order in debts),
-            }
+            return self._repay(user_id, "user_id")
+
+    def _repay(self, user_id: str, field: str) -> dict[str, Any]:
+        """Every DEBT order of the user becomes REPAYMENT (under _changing: refused, nothing changes)."""
+        debts = self._debts(user_id)
+        if not debts:
+            raise _invalid("用户没有待还款的垫资订单 (no advanced order to repay)", field)
+        for order in debts:
+            order["debt_state"] = "REPAYMENT"
+            order["repayment_transaction_id"] = _transaction_id()
+        return {
+            "user_id": user_id,
+            "repaid": [order["out_trade_no"] for order in debts],
+            "amount": sum(order["amount"]["total"] for order in debts),
+        }
 
     # Face re-collection
 

@@ -10,7 +10,8 @@ GET  /sandbox/clock, POST /sandbox/clock {"advance_seconds"}  the business clock
 POST /sandbox/face-collections {"organization_id", "user_ids"} WeChat asks for new photos
 POST /sandbox/face-collections/{collection_id}/photo          the parent uploads the new photo
 POST /sandbox/face-collections/{collection_id}/confirm        the payer confirms it
-POST /sandbox/repay {"user_id"}                               the user pays back what was advanced
+POST /sandbox/repay-through-link {"repayment_url"} or {"token"}  the family repays through a repayment link, once
+POST /sandbox/repay {"user_id"}                               a shortcut: the user repays without a link
 POST /sandbox/organizations {"organization_name", "organization_id"?}  a new organization
 POST /sandbox/reset                                           back to the seeded state
 GET  /sandbox/state                                           the whole state, for debugging
@@ -26,12 +27,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .business import Business, Refused
+from .business import Business, Refused, repayment_link_token
 from .notifications import Notifier
 
 SIGN = "/sandbox/sign"
 AUTH_CODES = "/sandbox/auth-codes"
 REPAY = "/sandbox/repay"
+REPAY_THROUGH_LINK = "/sandbox/repay-through-link"
 FACE_COLLECTIONS = "/sandbox/face-collections"
 ORGANIZATIONS = "/sandbox/organizations"
 RESET = "/sandbox/reset"
@@ -113,6 +115,16 @@ def control_routes(business: Business, notifier: Notifier) -> list[Route]:
             raise _BadRequest("organization_id must be a non-empty string without '/'")
         return dict(business.create_organization(_text(body, "organization_name"), wanted))
 
+    def repay_through_link(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        if ("repayment_url" in body) == ("token" in body):
+            raise _BadRequest("give repayment_url (as createRepaymentUrl answered it) or its token, one of them")
+        if "token" in body:
+            return business.repay_through_link(_text(body, "token"))
+        token = repayment_link_token(_text(body, "repayment_url"))
+        if token is None:
+            raise _BadRequest("repayment_url has no token: give the repayment_url createRepaymentUrl answered")
+        return business.repay_through_link(token)
+
     def reset(request: Request, body: dict[str, Any]) -> dict[str, Any]:
         business.reset()
         return {"reset": True}
@@ -126,6 +138,7 @@ def control_routes(business: Business, notifier: Notifier) -> list[Route]:
         route(FACE_COLLECTIONS, "POST", face_collections),
         route(FACE_COLLECTIONS + "/{collection_id}/photo", "POST", step("photo")),
         route(FACE_COLLECTIONS + "/{collection_id}/confirm", "POST", step("confirm")),
+        route(REPAY_THROUGH_LINK, "POST", repay_through_link),
         route(REPAY, "POST", lambda request, body: business.repay(_text(body, "user_id"))),
         route(ORGANIZATIONS, "POST", organization, status=201),
         route(RESET, "POST", reset),

@@ -92,8 +92,17 @@ class SandboxControls(ABC):
         item: dict[str, Any] = self._control("POST", f"/sandbox/face-collections/{collection_id}/confirm")
         return item
 
+    def repay_through_link(self, repayment_url: str) -> dict[str, Any]:
+        """The family opens the link createRepaymentUrl answered and repays every order of the user still advanced:
+        {"user_id", "repaid" (out_trade_nos), "amount"}. A link repays once, until its ``expire_at`` on the sandbox's
+        clock; an unknown, used or expired link is refused (400 INVALID_REQUEST)."""
+        body = {"repayment_url": repayment_url}
+        result: dict[str, Any] = self._control("POST", "/sandbox/repay-through-link", body)
+        return result
+
     def repay(self, user_id: str) -> dict[str, Any]:
-        """The user pays back what WeChat advanced: {"user_id", "repaid" (out_trade_nos), "amount"}."""
+        """A shortcut: the user pays back what WeChat advanced without a link (none needed, none used up):
+        {"user_id", "repaid" (out_trade_nos), "amount"}. ``repay_through_link`` is the way WeChat Pay does it."""
         result: dict[str, Any] = self._control("POST", "/sandbox/repay", {"user_id": user_id})
         return result
 
