@@ -1,9 +1,10 @@
 """make demo: one school day at a K12 canteen, told through the generated client against the local sandbox.
 
-Each step prints its operationId and the typed values that came back. What only WeChat's users do (the parent signs,
-a device recognises a face, the family repays) is done through the sandbox's control API. The signed
-FACEPAY.USER_STATE_CHANGE notifications arrive at a small receiver on loopback, verified and decrypted by the same
-auth. Pointing the same code at WeChat Pay is a matter of the base URL and real credentials (see the README).
+Each step prints its operationId and the typed values that came back. What only WeChat's users (and WeChat) do (the
+parent signs, a device recognises a face, a card is declined, the family repays through the link, time passes) is done
+through the sandbox's control API. The signed FACEPAY.USER_STATE_CHANGE notifications arrive at a small receiver on
+loopback, verified and decrypted by the same auth. Pointing the same code at WeChat Pay is a matter of the base URL
+and real credentials (see the README).
 
 ``school_day(client, sandbox, receiver, asynchronous=...)`` is the story itself; tests/test_demo.py walks it too,
 sync and async.
@@ -57,7 +58,7 @@ from wechatpay_offlineface.models import (
 )
 from wechatpay_offlineface.notifications import typed_resource
 from wechatpay_offlineface.types import Unset
-from wechatpay_sandbox import FAULT_HEADER, NotificationReceiver, SandboxProcess
+from wechatpay_sandbox import FAULT_HEADER, NotificationReceiver, SandboxControlError, SandboxProcess
 from wechatpay_sandbox import credentials as sandbox_credentials
 from wechatpay_sandbox.remote import SandboxControls
 from wechatpay_signing import SignatureVerificationError, auth_from_env, httpx_args
@@ -65,6 +66,7 @@ from wechatpay_signing import SignatureVerificationError, auth_from_env, httpx_a
 SCHOOL = "OAABBCCDDeeff"
 SP_MCHID, SUB_MCHID, SP_APPID = "1900000109", "1900000110", "wxd678efh567hg6787"
 LUNCH = 1250  # fen
+LATE = 6 * 60  # seconds: past a createAuthToken token's 5 minutes
 
 
 def shown(value: Any) -> str:
@@ -110,6 +112,15 @@ def lunch(auth_code: str, out_trade_no: str) -> DeductionRequest:
     )
 
 
+def refused(action: Callable[[], object]) -> SandboxControlError:
+    """What the sandbox answered to a step it must refuse."""
+    try:
+        action()
+    except SandboxControlError as error:
+        return error
+    raise AssertionError("the sandbox did not refuse it")
+
+
 def notified(
     day: Day, receiver: NotificationReceiver, count: int, contract_id: str, *, since: int
 ) -> tuple[str, UserStateChangeResource]:
@@ -139,7 +150,7 @@ async def school_day(
     """The whole day; what happened, for a test to check. The receiver must be the sandbox's notify URL."""
     day = Day(client, asynchronous=asynchronous, say=say)
     seen = len(receiver.notifications)
-    student, card_student = "stu-2026-0001", "stu-2026-0002"
+    student, card_student, late_student = "stu-2026-0001", "stu-2026-0002", "stu-2026-0003"
     order_no = uuid.uuid4().hex[:12]
 
     day.story("the school (queryOrganization)")
@@ -175,6 +186,17 @@ async def school_day(
     first_id, first = notified(day, receiver, seen + 2, contract_id, since=seen)
     notified(day, receiver, seen + 2, card_signed["contract_id"], since=seen)
 
+    day.story("a token left too long: it is valid 5 minutes of the sandbox's clock")
+    late_init = WebInitData(out_user_id=late_student, organization_id=SCHOOL)
+    late = await day.call(
+        "createAuthToken", create_auth_token, body=AuthTokenRequest(scene="WEBSESSION", web_init_data=late_init)
+    )
+    day.step("createAuthToken", f"token {late.token[:8]}… for {late_student}")
+    moved = sandbox.advance_clock(LATE)
+    day.step("[sandbox] clock", f"+{LATE // 60} minutes: business time {moved['now']}")
+    expired = refused(lambda: sandbox.sign(late.token))
+    day.step("[sandbox] parent signs", f"refused: {expired.code} {expired.message}")
+
     day.story("the school reads the contract and the student, and updates the class")
     contract = await day.call("getContract", get_contract, contract_id)
     day.step(
@@ -205,13 +227,22 @@ async def school_day(
     authinfo = await day.call("getDeviceAuthInfo", get_device_auth_info, body=device)
     day.step("getDeviceAuthInfo", f"authinfo {authinfo.authinfo[:12]}… (refresh hourly)")
 
-    day.story("lunch: the device recognises the face, the school takes the payment")
+    day.story("lunch: the device recognises the face; the card is declined, the school deducts the order again (补扣)")
     sandbox.set_balance(user_id, 2000)
-    day.step("[sandbox] balance", "20.00 CNY on the parent's card")
-    paid = await day.call("createDeduction", create_deduction, body=lunch(sandbox.auth_code(user_id), "L1" + order_no))
+    sandbox.fail_next_deductions(user_id)
+    day.step("[sandbox] card", "20.00 CNY on the parent's card; the next payment is declined")
+    first_lunch = lunch(sandbox.auth_code(user_id), "L1" + order_no)
+    declined = await day.call("createDeduction", create_deduction, body=first_lunch)
     day.step(
         "createDeduction",
-        f"{paid.out_trade_no} {shown(paid.trade_state)} {paid.amount.total} fen debt_state {shown(paid.debt_state)}",
+        f"{declined.out_trade_no} {shown(declined.trade_state)} error_type {shown(declined.error_type)} "
+        f"debt_state {shown(declined.debt_state)}",
+    )
+    paid = await day.call("createDeduction", create_deduction, body=first_lunch)  # the same request: a re-deduction
+    day.step(
+        "createDeduction",
+        f"{paid.out_trade_no} again: {shown(paid.trade_state)} {paid.amount.total} fen "
+        f"debt_state {shown(paid.debt_state)} (at most 5 re-deductions an order a day)",
     )
     confirm = await day.call(
         "getDeductionByOutTradeNo",
@@ -234,15 +265,17 @@ async def school_day(
         "createDeduction", f"{second.out_trade_no} {shown(second.trade_state)} debt_state {shown(second.debt_state)}"
     )
 
-    day.story("the family repays")
+    day.story("the family repays through the link the school forwards")
     link = await day.call(
         "createRepaymentUrl",
         create_repayment_url,
         body=RepaymentUrlRequest(out_user_id=student, organization_id=SCHOOL),
     )
     day.step("createRepaymentUrl", f"{link.repayment_url[:45]}… expires {link.expire_at.isoformat()}")
-    repaid = sandbox.repay(user_id)
-    day.step("[sandbox] repays", f"{repaid['amount']} fen for {', '.join(repaid['repaid'])}")
+    repaid = sandbox.repay_through_link(link.repayment_url)
+    day.step("[sandbox] family repays", f"through the link: {repaid['amount']} fen for {', '.join(repaid['repaid'])}")
+    reused = refused(lambda: sandbox.repay_through_link(link.repayment_url))
+    day.step("[sandbox] link again", f"refused: {reused.code} {reused.message}")
     settled = await day.call(
         "getDeductionByOutTradeNo",
         get_deduction_by_out_trade_no,
@@ -289,7 +322,12 @@ async def school_day(
         "contract_id": contract_id,
         "notified": [first.contract_id, last.contract_id],
         "notification_ids": [first_id, last_id],
+        "declined": [shown(declined.trade_state), shown(declined.error_type), shown(declined.debt_state)],
+        "re_deducted": [shown(paid.trade_state), paid.transaction_id == declined.transaction_id],
         "debt_states": [shown(paid.debt_state), shown(second.debt_state), shown(settled.debt_state)],
+        "repaid": repaid["repaid"],
+        "refused": {"expired token": expired.code, "link used again": reused.code},
+        "clock_offset": moved["offset_seconds"],
         "collection_state": shown(collection.collection_state),
         "contract_state": shown(ended.contract_state),
     }

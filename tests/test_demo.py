@@ -64,7 +64,10 @@ def test_the_demo_tells_the_day_and_leaves_nothing_behind(tmp_path: Path) -> Non
     for operation_id in FAMILY:
         assert f"  {operation_id} " in result.stdout, operation_id
     assert result.stdout.count("FACEPAY.USER_STATE_CHANGE  id EV-") == 3
+    assert "PAYERROR error_type NOT_ENOUGH" in result.stdout
     assert "debt_state DEBT" in result.stdout and "debt_state REPAYMENT" in result.stdout
+    assert "refused: INVALID_REQUEST 授权凭证已过期" in result.stdout  # the token, 6 minutes of sandbox time later
+    assert "refused: INVALID_REQUEST 还款链接已使用" in result.stdout  # the repayment link, used twice
     assert "refused, no data returned: response signature rejected" in result.stdout
     assert "demo done" in result.stdout
     assert list(temp.iterdir()) == []
@@ -92,8 +95,16 @@ async def test_the_story_of_the_demo(asynchronous: bool, sandbox: SandboxServer,
     assert day["notified"] == [day["contract_id"], day["contract_id"]]  # signed, then terminated
     first_id, last_id = day["notification_ids"]
     assert first_id != last_id  # the termination's own notification, not the signing one shown again
+    assert day["declined"] == ["PAYERROR", "NOT_ENOUGH", "NOT_DEBT"]  # the card declined: nothing advanced
+    assert day["re_deducted"] == ["SUCCESS", True]  # the same order deducted again, the same transaction
     assert day["debt_states"] == ["NOT_DEBT", "DEBT", "REPAYMENT"]
+    assert day["refused"] == {"expired token": "INVALID_REQUEST", "link used again": "INVALID_REQUEST"}
+    assert day["clock_offset"] == demo.LATE
     assert (day["collection_state"], day["contract_state"]) == ("COMPLETE", "TERMINATED")
     state = sandbox.state()
     assert state["users"][day["user_id"]]["contract_state"] == "TERMINATED"
+    (link,) = state["repayment_links"].values()
+    assert link == {"user_id": day["user_id"], "expires_at": link["expires_at"], "used": True}
+    (repaid,) = day["repaid"]  # the second lunch, repaid through the link
+    assert repaid.startswith("L2") and state["orders"][repaid]["answer"]["debt_state"] == "REPAYMENT"
     assert not any("13800138000" in line or "13900139000" in line for line in lines)  # sensitive values not shown
