@@ -8,6 +8,7 @@ the call's deadline. They read an httpx2 answer too (``WeChatPayAuth.for_httpx2`
 
 from __future__ import annotations
 
+import datetime
 import functools
 import time
 import types
@@ -195,13 +196,17 @@ async def aread_body(response: httpx.Response, max_size: int, deadline: float | 
     body.keep()
 
 
-def hand_on(response: httpx.Response) -> None:
+def hand_on(response: httpx.Response, start: float) -> None:
     """An answer read and closed in a transport, handed on to httpx as an open stream of the same bytes.
 
     httpx binds the stream a transport returns to its response and sets ``response.elapsed`` when that bound
     stream is closed; one already closed is never closed again, and ``elapsed`` would raise. The auth flow closes
-    it (``read_body``).
+    it (``read_body``). A redirect is the exception: httpx follows it with ``read()``, which never closes an
+    answer whose content is there, so it stays closed, timed here from ``start`` (``time.perf_counter()``).
     """
+    if response.has_redirect_location:
+        response.elapsed = datetime.timedelta(seconds=time.perf_counter() - start)
+        return
     response.stream = library_of(response).ByteStream(response.content)
     response.is_closed = False
 

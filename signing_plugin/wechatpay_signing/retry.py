@@ -133,6 +133,7 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
             self._auth.sign(request)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        start = time.perf_counter()
         deadline = deadline_of(request)
         if deadline is not None:
             fit_timeouts(request, deadline)  # a retry gets what is left of the call's time, no more
@@ -141,7 +142,7 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
         with call_deadline(deadline, f"{request.method} {request.url.path}"):
             response = self._sync().handle_request(request)
             read_body(response, self._auth.max_body_size, deadline)
-        hand_on(response)
+        hand_on(response, start)
         return response
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -174,10 +175,11 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
             ) from None
 
     async def _send_async(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
+        start = time.perf_counter()
         await self._aprepare(request)
         response = await self._async().handle_async_request(request)
         await aread_body(response, self._auth.max_body_size, deadline)
-        hand_on(response)
+        hand_on(response, start)
         return response
 
     def close(self) -> None:
