@@ -16,7 +16,12 @@ from wechatpay_signing import (
     ResponseVerifier,
     WeChatPayAuth,
     auth_from_files,
+    certificate_serial,
     httpx_args,
+    load_certificate,
+    read_env_file,
+    request_message,
+    response_message,
 )
 
 from .support import MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID, pem
@@ -80,6 +85,14 @@ def test_no_unsigned_request_through_httpx_args_without_an_auth() -> None:
     assert sent == []
 
 
+SIGNED_HEADERS = {
+    "Wechatpay-Timestamp": "1700000000",
+    "Wechatpay-Nonce": "n",
+    "Wechatpay-Serial": PUBLIC_KEY_ID,
+    "Wechatpay-Signature": "AAAA",
+}
+
+
 BAD_CALLS: dict[str, tuple[Callable[[], object], str]] = {
     "authorization method None": (
         lambda: AUTH.signer.authorization(None, "/v3/x"),  # type: ignore[arg-type]
@@ -100,6 +113,83 @@ BAD_CALLS: dict[str, tuple[Callable[[], object], str]] = {
     "verify body str": (
         lambda: AUTH.verifier.verify({}, "{}"),  # type: ignore[arg-type]
         "not dict and str",
+    ),
+    "authorization nonce int": (
+        lambda: AUTH.signer.authorization("GET", "/v3/x", nonce=5),  # type: ignore[arg-type]
+        "nonce must be letters, digits, '-', '_' or '.' (a str), not int",
+    ),
+    "authorization nonce bytes": (
+        lambda: AUTH.signer.authorization("GET", "/v3/x", nonce=b"abc"),  # type: ignore[arg-type]
+        "not bytes",
+    ),
+    # The header would say 1700000000.5 and the signed message 1700000000: an Authorization that never verifies.
+    "authorization timestamp float": (
+        lambda: AUTH.signer.authorization("GET", "/v3/x", timestamp=1700000000.5),  # type: ignore[arg-type]
+        "timestamp must be Unix seconds (int), not float",
+    ),
+    "authorization timestamp str": (
+        lambda: AUTH.signer.authorization("GET", "/v3/x", timestamp="1700000000"),  # type: ignore[arg-type]
+        "timestamp must be Unix seconds (int), not str",
+    ),
+    "authorization timestamp bool": (
+        lambda: AUTH.signer.authorization("GET", "/v3/x", timestamp=True),
+        "timestamp must be Unix seconds (int), not bool",
+    ),
+    "sign message str": (
+        lambda: AUTH.signer.sign("GET\n/v3/x\n"),  # type: ignore[arg-type]
+        "message must be bytes, not str",
+    ),
+    "verify header value int": (
+        lambda: AUTH.verifier.verify({**SIGNED_HEADERS, "Wechatpay-Timestamp": 1700000000}, b"{}"),  # type: ignore[dict-item]
+        "header names and values must be str, not int",
+    ),
+    "verify header value bytes": (
+        lambda: AUTH.verifier.verify({**SIGNED_HEADERS, "Wechatpay-Nonce": b"n"}, b"{}"),  # type: ignore[dict-item]
+        "header names and values must be str, not bytes",
+    ),
+    "verify header name None": (
+        lambda: AUTH.verifier.verify({None: "x", **SIGNED_HEADERS}, b"{}"),  # type: ignore[dict-item]
+        "header names and values must be str, not NoneType",
+    ),
+    "verify signature type None": (
+        lambda: AUTH.verifier.verify({**SIGNED_HEADERS, "Wechatpay-Signature-Type": None}, b"{}"),  # type: ignore[dict-item]
+        "header names and values must be str, not NoneType",
+    ),
+    "request_message method None": (
+        lambda: request_message(None, "/v3/x", 1700000000, "n", b""),  # type: ignore[arg-type]
+        "request_message: method must be str, not NoneType",
+    ),
+    "request_message body str": (
+        lambda: request_message("GET", "/v3/x", 1700000000, "n", ""),  # type: ignore[arg-type]
+        "request_message: body must be bytes, not str",
+    ),
+    "response_message timestamp int": (
+        lambda: response_message(1700000000, "n", b""),  # type: ignore[arg-type]
+        "response_message: timestamp must be str, not int",
+    ),
+    "response_message body str": (
+        lambda: response_message("1700000000", "n", "{}"),  # type: ignore[arg-type]
+        "response_message: body must be bytes, not str",
+    ),
+    "verifier keys a list": (
+        lambda: ResponseVerifier([PUBLIC_KEY_ID]),  # type: ignore[arg-type]
+        "public_keys must be a mapping of serial or ID to key, not list",
+    ),
+    "verifier keys None with a store": (
+        lambda: ResponseVerifier(None, certificates=store()),  # type: ignore[arg-type]
+        "public_keys must be a mapping of serial or ID to key, not NoneType",
+    ),
+    "certificate_serial of PEM bytes": (
+        lambda: certificate_serial(pem("platform_a_cert.pem")),  # type: ignore[arg-type]
+        "certificate_serial takes an X.509 certificate (load_certificate), not bytes",
+    ),
+    "load_certificate None": (
+        lambda: load_certificate(None),  # type: ignore[arg-type]
+        "a certificate must be PEM text (str or bytes), not NoneType",
+    ),
+    "read_env_file None": (
+        lambda: read_env_file(None),  # type: ignore[arg-type]
+        "the settings file must be given as a path, not NoneType",
     ),
 }
 

@@ -19,6 +19,8 @@ def read_env_file(path: str | os.PathLike[str]) -> dict[str, str]:
     shell ('...' or "..."). Nothing is expanded. Errors name the file and the line, never a value: the file may
     hold the APIv3 key.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise ConfigurationError(f"the settings file must be given as a path, not {type(path).__name__}")
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

@@ -31,6 +31,8 @@ The ``wechatpay`` command exits with one code per class (``wechatpay_signing.cli
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .text import escape_controls, shown
 
 
@@ -40,6 +42,15 @@ class WeChatPayError(Exception):
 
 class ConfigurationError(WeChatPayError, ValueError):
     """Credentials or arguments that cannot work, found before any request is sent."""
+
+
+def wrong_type(function: str, arguments: Mapping[str, tuple[object, type]]) -> ConfigurationError | None:
+    """The error for a call of ``function`` that failed: it names the first of ``arguments`` (name: (value, expected
+    type)) that is not of its type; None when each is. Made only after the call failed, so it costs nothing else."""
+    for name, (value, expected) in arguments.items():
+        if not isinstance(value, expected):
+            return ConfigurationError(f"{function}: {name} must be {expected.__name__}, not {type(value).__name__}")
+    return None
 
 
 class SensitiveFieldError(WeChatPayError, ValueError):

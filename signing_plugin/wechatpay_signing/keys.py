@@ -51,6 +51,8 @@ def load_certificate(pem: str | bytes) -> x509.Certificate:
     """A PEM X.509 certificate."""
     from cryptography import x509
 
+    if not isinstance(pem, str | bytes):
+        raise ConfigurationError(f"a certificate must be PEM text (str or bytes), not {type(pem).__name__}")
     try:
         return x509.load_pem_x509_certificate(_pem_bytes(pem))
     except ValueError:
@@ -59,7 +61,13 @@ def load_certificate(pem: str | bytes) -> x509.Certificate:
 
 def certificate_serial(certificate: x509.Certificate) -> str:
     """The serial as WeChat Pay writes it: upper-case hex without separators."""
-    return format(certificate.serial_number, "X")
+    try:
+        return format(certificate.serial_number, "X")
+    except (AttributeError, TypeError, ValueError):
+        kind = type(certificate).__name__
+        raise ConfigurationError(
+            f"certificate_serial takes an X.509 certificate (load_certificate), not {kind}"
+        ) from None
 
 
 def certificate_of(key: PublicKeyInput) -> x509.Certificate | None:

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from .cipher import rsa_oaep_decrypt
-from .errors import ConfigurationError
+from .errors import ConfigurationError, wrong_type
 from .keys import PrivateKeyInput, load_private_key
 from .protocol import PUBLIC_KEY_ID_PREFIX, SCHEME
 from .tracebacks import without_locals
@@ -26,7 +26,20 @@ _WIRE_TARGET = re.compile(r"/[!\"$-~]*")
 
 def request_message(method: str, url: str, timestamp: int, nonce: str, body: bytes) -> bytes:
     """The five-line message WeChat Pay checks: every line ends in a newline, the last one too."""
-    return b"%s\n%s\n%d\n%s\n%s\n" % (method.encode(), url.encode(), timestamp, nonce.encode(), body)
+    try:
+        return b"%s\n%s\n%d\n%s\n%s\n" % (method.encode(), url.encode(), timestamp, nonce.encode(), body)
+    except (AttributeError, TypeError, ValueError):
+        arguments = {
+            "method": (method, str),
+            "url": (url, str),
+            "timestamp": (timestamp, int),
+            "nonce": (nonce, str),
+            "body": (body, bytes),
+        }
+        error = wrong_type("request_message", arguments)
+        if error is None:
+            raise  # not a type: a str that does not encode, say
+        raise error from None
 
 
 def new_nonce() -> str:
@@ -65,6 +78,8 @@ class MerchantSigner:
 
     def sign(self, message: bytes) -> str:
         """Base64 of RSA PKCS#1 v1.5 over SHA-256: deterministic for a key and a message."""
+        if not isinstance(message, bytes | bytearray | memoryview):
+            raise ConfigurationError(f"message must be bytes, not {type(message).__name__}")
         signature = self._private_key.sign(message, padding.PKCS1v15(), hashes.SHA256())
         return base64.b64encode(signature).decode("ascii")
 
@@ -90,10 +105,14 @@ class MerchantSigner:
             )
         if timestamp is None:
             timestamp = int(time.time())
+        elif isinstance(timestamp, bool) or not isinstance(timestamp, int):
+            # A float would be signed as %d and sent as written: an Authorization that never verifies.
+            raise ConfigurationError(f"timestamp must be Unix seconds (int), not {type(timestamp).__name__}")
         if nonce is None:
             nonce = new_nonce()
-        elif not _HEADER_SAFE.fullmatch(nonce):
-            raise ConfigurationError("nonce must be letters, digits, '-', '_' or '.'")
+        elif not isinstance(nonce, str) or not _HEADER_SAFE.fullmatch(nonce):
+            kind = "" if isinstance(nonce, str) else f" (a str), not {type(nonce).__name__}"
+            raise ConfigurationError(f"nonce must be letters, digits, '-', '_' or '.'{kind}")
         if isinstance(body, str):
             body = body.encode("utf-8")
         elif not isinstance(body, bytes):

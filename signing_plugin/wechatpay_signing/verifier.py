@@ -6,7 +6,7 @@ import base64
 import binascii
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 from cryptography.exceptions import InvalidSignature
@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from .clock import describe_skew
-from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError
+from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError, wrong_type
 from .keys import PublicKeyInput, certificate_of, certificate_serial, load_public_key
 from .protocol import (
     MAX_SKEW_SECONDS,
@@ -87,7 +87,23 @@ class CertificateGetter(Protocol):
 
 def response_message(timestamp: str, nonce: str, body: bytes) -> bytes:
     """The three-line message WeChat Pay signs: every line ends in a newline, the last one too."""
-    return b"%s\n%s\n%s\n" % (timestamp.encode(), nonce.encode(), body)
+    try:
+        return b"%s\n%s\n%s\n" % (timestamp.encode(), nonce.encode(), body)
+    except (AttributeError, TypeError):
+        arguments = {"timestamp": (timestamp, str), "nonce": (nonce, str), "body": (body, bytes)}
+        error = wrong_type("response_message", arguments)
+        if error is None:
+            raise
+        raise error from None
+
+
+def _wrong_header_type(pairs: Iterable[tuple[object, object]]) -> ConfigurationError:
+    """The error for headers given by hand with a name or value that is not a str (bytes, an int, None)."""
+    for name, value in pairs:
+        for part in (name, value):
+            if not isinstance(part, str):
+                return ConfigurationError(f"header names and values must be str, not {type(part).__name__}")
+    return ConfigurationError("header names and values must be str")
 
 
 def _key_for(serial: str, key: PublicKeyInput) -> tuple[rsa.RSAPublicKey, x509.Certificate | None]:
@@ -124,6 +140,10 @@ class ResponseVerifier:
             )
         if isinstance(max_skew, bool) or not isinstance(max_skew, int) or max_skew < 0:
             raise ConfigurationError(f"max_skew must be a number of seconds, 0 or more, not {max_skew!r}")
+        if not isinstance(public_keys, Mapping):
+            raise ConfigurationError(
+                f"public_keys must be a mapping of serial or ID to key, not {type(public_keys).__name__}"
+            )
         for serial in public_keys:
             if not isinstance(serial, str):
                 raise ConfigurationError(
@@ -198,7 +218,10 @@ class ResponseVerifier:
                 f"verify takes the answer's headers (a mapping) and its body (bytes), not {type(headers).__name__}"
                 f" and {type(body).__name__}"
             )
-        by_name = {name.lower(): value for name, value in headers.items()}
+        try:
+            by_name = {name.lower(): value for name, value in headers.items()}
+        except AttributeError:
+            raise _wrong_header_type(headers.items()) from None
         serial = by_name.get(_SERIAL, "")
         request_id = by_name.get(_REQUEST_ID)
 
@@ -207,12 +230,19 @@ class ResponseVerifier:
 
         missing = [name for name, lower in _SIGNED_ANSWER_HEADERS if not by_name.get(lower)]
         if missing:
+            if not all(isinstance(name, str) for name in by_name):  # bytes names, looked up under str ones
+                raise _wrong_header_type(by_name.items())
             raise reject(f"missing header {', '.join(missing)}")
-        unsafe = _control_character_in(by_name)  # the headers lower-cased once, above
+        try:
+            unsafe = _control_character_in(by_name)  # the headers lower-cased once, above
+        except TypeError:  # a value given by hand that is not a str
+            raise _wrong_header_type(by_name.items()) from None
         if unsafe is not None:
             raise SignatureVerificationError(f"{unsafe} holds a control character", request_id=request_id)
         signature_type = by_name.get(_SIGNATURE_TYPE, SCHEME)
         if signature_type != SCHEME:
+            if not isinstance(signature_type, str):
+                raise _wrong_header_type(by_name.items())
             raise reject(f"unsupported {WECHATPAY_SIGNATURE_TYPE} {signature_type[:40]!r}, expected {SCHEME}")
 
         timestamp = by_name[_TIMESTAMP]
