@@ -19,7 +19,7 @@ from wechatpay_offlineface.api.face_users import update_face_user_by_out_user_id
 from wechatpay_offlineface.models import FaceUserUpdate
 from wechatpay_signing import AnswerError, ConfigurationError, SignatureVerificationError, WeChatPayAuth, httpx_args
 
-from .hostile_server import hostile_server, write_answer
+from .hostile_server import Received, hostile_server, write_answer
 from .support import signed_response_headers
 from .test_client import COLLECTION, make_auth
 
@@ -240,3 +240,27 @@ async def test_a_call_made_around_the_auth_is_not_sent(transport: str) -> None:
             finally:
                 await close(transport, client)
     assert received == []
+
+
+@pytest.mark.parametrize("client_args", ["httpx_args", "auth only"])
+def test_a_redirect_to_another_host_with_the_auth_passed_directly(client_args: str) -> None:
+    """What the README's Redirects note says. httpx follows a redirect inside one turn of the auth flow, which sees
+    only the last answer: with the auth passed directly (``auth=``, ``{"auth": auth}``) a 307 to another host gets the
+    body, without the Authorization; the answer from there is still refused. Under ``httpx_args`` nothing goes there.
+    """
+    received: list[Received] = []
+    with (
+        hostile_server(unsigned(), received) as target,
+        serving(redirect_to(f"{target.replace('127.0.0.1', 'localhost')}/v3/offlineface/elsewhere")) as base_url,
+    ):
+        args = httpx_args(make_auth(), retry=None) if client_args == "httpx_args" else {"auth": make_auth()}
+        with httpx.Client(base_url=base_url, follow_redirects=True, **args) as client:
+            refused = AnswerError if client_args == "httpx_args" else SignatureVerificationError
+            with pytest.raises(refused):
+                client.post("/v3/offlineface/x", json={"out_user_id": "u1"})
+    if client_args == "httpx_args":
+        assert received == []
+    else:
+        [elsewhere] = received
+        assert "authorization" not in elsewhere.headers
+        assert json.loads(elsewhere.body) == {"out_user_id": "u1"}
