@@ -22,6 +22,7 @@ from wechatpay_signing import (
     read_env_file,
     request_message,
     response_message,
+    retrying_transport,
 )
 
 from .support import MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID, pem
@@ -46,6 +47,26 @@ BAD: dict[str, tuple[Callable[[], object], str]] = {
     "serial_no None": (lambda: MerchantSigner(MCHID, None, pem("merchant_key.pem")), "serial_no must be"),  # type: ignore[arg-type]
     "httpx_args None": (lambda: httpx_args(None), "httpx_args needs a WeChatPayAuth, not NoneType"),  # type: ignore[arg-type]
     "retry str": (lambda: httpx_args(AUTH, retry="always"), "retry must be an httpx_retries.Retry"),  # type: ignore[arg-type]
+    "httpx_args transport str": (
+        lambda: httpx_args(AUTH, transport="http://proxy"),  # type: ignore[arg-type]
+        "transport must be an httpx.BaseTransport, not str",
+    ),
+    "httpx_args async_transport sync only": (
+        lambda: httpx_args(AUTH, async_transport=httpx.HTTPTransport()),  # type: ignore[arg-type]
+        "async_transport must be an httpx.AsyncBaseTransport, not HTTPTransport",
+    ),
+    "retrying_transport None": (
+        lambda: retrying_transport(None),  # type: ignore[arg-type]
+        "retrying_transport needs a WeChatPayAuth, not NoneType",
+    ),
+    "retrying_transport retry str": (
+        lambda: retrying_transport(AUTH, "always"),  # type: ignore[arg-type]
+        "retry must be an httpx_retries.Retry or None, not 'always'",
+    ),
+    "retrying_transport transport str": (
+        lambda: retrying_transport(AUTH, transport="x"),  # type: ignore[arg-type]
+        "transport must be an httpx.BaseTransport, not str",
+    ),
     "serial int": (
         lambda: ResponseVerifier({5: pem("wechatpay_pub_key.pem")}),  # type: ignore[dict-item]
         "filed under its serial or ID (str), not int",

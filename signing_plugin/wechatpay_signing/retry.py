@@ -249,6 +249,27 @@ class SigningTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         await self._outer.aclose()
 
 
+def _check(
+    function: str,
+    auth: WeChatPayAuth,
+    transport: httpx.BaseTransport | None,
+    async_transport: httpx.AsyncBaseTransport | None,
+) -> None:
+    """Without the auth, the transport would send unsigned requests and hand back unverified answers; a transport of
+    the wrong kind would fail only at the first call."""
+    if not isinstance(auth, WeChatPayAuth):
+        raise ConfigurationError(f"{function} needs a WeChatPayAuth, not {type(auth).__name__}")
+    if transport is not None and not isinstance(transport, httpx.BaseTransport):
+        raise ConfigurationError(f"transport must be an httpx.BaseTransport, not {type(transport).__name__}")
+    if async_transport is not None and not isinstance(async_transport, httpx.AsyncBaseTransport):
+        kind = type(async_transport).__name__
+        raise ConfigurationError(f"async_transport must be an httpx.AsyncBaseTransport, not {kind}")
+
+
+def _is_retry(retry: object) -> bool:
+    return callable(getattr(retry, "is_retryable_method", None))
+
+
 def retrying_transport(
     auth: WeChatPayAuth,
     retry: Retry | None = None,
@@ -262,6 +283,9 @@ def retrying_transport(
     ``{"wechatpay.idempotent": True}`` (the generated client sets it for operations the spec marks
     ``x-wechatpay-idempotent``) is retried under that policy whatever its method; other POSTs and PATCHes are not.
     """
+    _check("retrying_transport", auth, transport, async_transport)
+    if retry is not None and not _is_retry(retry):
+        raise ConfigurationError(f"retry must be an httpx_retries.Retry or None, not {retry!r}")
     return SigningTransport(auth, retry or default_retry(), transport=transport, async_transport=async_transport)
 
 
@@ -278,10 +302,8 @@ def httpx_args(
     by httpx for sync calls and by aiohttp for async ones, with the generated client's TLS, pool, proxy and HTTP/2
     settings. ``transport`` and ``async_transport`` replace those pools with transports of your own.
     """
-    # Without the auth, the transport would send unsigned requests and hand back unverified answers.
-    if not isinstance(auth, WeChatPayAuth):
-        raise ConfigurationError(f"httpx_args needs a WeChatPayAuth, not {type(auth).__name__}")
-    if retry is not None and retry != "default" and not callable(getattr(retry, "is_retryable_method", None)):
+    _check("httpx_args", auth, transport, async_transport)
+    if retry is not None and retry != "default" and not _is_retry(retry):
         raise ConfigurationError(f"retry must be an httpx_retries.Retry, 'default' or None, not {retry!r}")
     policy = None if retry is None else default_retry() if retry == "default" else retry
     # One object serves both clients: the generated Client passes the same httpx_args to each.
