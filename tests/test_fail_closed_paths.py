@@ -242,6 +242,38 @@ async def test_a_call_made_around_the_auth_is_not_sent(transport: str) -> None:
     assert received == []
 
 
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_a_request_sent_through_the_auth_then_again_around_it_is_not_sent_again(transport: str) -> None:
+    """The same request object sent once through the auth flow, then with auth=None: the mark the flow left on it
+    must not let the second send through, which would re-sign it and hand back an answer nothing verified."""
+    received: list[str] = []
+
+    def answer(path: str, request_headers: dict[str, str], out: IO[bytes]) -> None:
+        received.append(path)
+        unsigned()(path, request_headers, out)
+
+    with serving(answer) as base_url:
+        client = make_client(base_url, make_auth(), transport)
+        try:
+            if transport == "sync":
+                http = client.get_httpx_client()
+                request = http.build_request("GET", "/v3/offlineface/x")
+                with pytest.raises(SignatureVerificationError):
+                    http.send(request)
+                with pytest.raises(ConfigurationError, match="did not go through the WeChatPayAuth"):
+                    http.send(request, auth=None)
+            else:
+                ahttp = client.get_async_httpx_client()
+                request = ahttp.build_request("GET", "/v3/offlineface/x")
+                with pytest.raises(SignatureVerificationError):
+                    await ahttp.send(request)
+                with pytest.raises(ConfigurationError, match="did not go through the WeChatPayAuth"):
+                    await ahttp.send(request, auth=None)
+        finally:
+            await close(transport, client)
+    assert received == ["/v3/offlineface/x"]
+
+
 @pytest.mark.parametrize("client_args", ["httpx_args", "auth only"])
 def test_a_redirect_to_another_host_with_the_auth_passed_directly(client_args: str) -> None:
     """What the README's Redirects note says. httpx follows a redirect inside one turn of the auth flow, which sees

@@ -42,6 +42,15 @@ _HTTPX_DEFAULT_USER_AGENT = f"python-httpx/{httpx.__version__}"
 _LIBRARY_USER_AGENTS = ("python-httpx/", "python-httpx2/")  # httpx's and httpx2's own: replaced by ours
 SIGNED_BY_AUTH = "wechatpay_signing.signed"
 """Request extension set by ``WeChatPayAuth.sign``: a request without it was sent around the auth (auth=None)."""
+SENT_TO = "wechatpay_signing.sent"
+"""Request extension set by ``httpx_args``' transport: the origin the request went to first."""
+
+
+def _flow_ended(request: httpx.Request) -> None:
+    """Take the flow's marks off the request: sent again (the same object), it must go through the flow again, and
+    with ``auth=None`` it is refused rather than re-signed by the transport and answered unverified."""
+    request.extensions.pop(SIGNED_BY_AUTH, None)
+    request.extensions.pop(SENT_TO, None)
 
 
 @runtime_checkable
@@ -252,8 +261,11 @@ class WeChatPayAuth(httpx.Auth):
         """Sign, send, check: for a caller that drives the flow itself with bodies read (no certificate refresh)."""
         request = self._encrypt_sensitive_fields(request)
         self.sign(request)
-        response = yield request
-        self.check(response)
+        try:
+            response = yield request
+            self.check(response)
+        finally:
+            _flow_ended(request)
 
     # httpx drives one of the two flows below. They differ only in how a certificate refresh runs: in a sync
     # client it blocks this thread; in an async one it runs in a worker thread, so the event loop goes on.
@@ -262,13 +274,16 @@ class WeChatPayAuth(httpx.Auth):
         request = self._encrypt_sensitive_fields(request)
         start_deadline(request, self.deadline)
         self.sign(request)
-        response = yield request
-        read_body(response, self.max_body_size, deadline_of(request))
-        drop_stream(response)
-        refresh = self._certificate_refresh_due(response)
-        if refresh is not None:
-            refresh()
-        self.check(response)
+        try:
+            response = yield request
+            read_body(response, self.max_body_size, deadline_of(request))
+            drop_stream(response)
+            refresh = self._certificate_refresh_due(response)
+            if refresh is not None:
+                refresh()
+            self.check(response)
+        finally:
+            _flow_ended(request)
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         await request.aread()
@@ -280,15 +295,18 @@ class WeChatPayAuth(httpx.Auth):
         request = self._encrypt_sensitive_fields(request)
         start_deadline(request, self.deadline)
         self.sign(request)
-        response = yield request
-        await aread_body(response, self.max_body_size, deadline_of(request))
-        drop_stream(response)
-        refresh = self._certificate_refresh_due(response)
-        if refresh is not None:
-            import anyio.to_thread  # only ever needed here, so not at import time
+        try:
+            response = yield request
+            await aread_body(response, self.max_body_size, deadline_of(request))
+            drop_stream(response)
+            refresh = self._certificate_refresh_due(response)
+            if refresh is not None:
+                import anyio.to_thread  # only ever needed here, so not at import time
 
-            await anyio.to_thread.run_sync(refresh)
-        self.check(response)
+                await anyio.to_thread.run_sync(refresh)
+            self.check(response)
+        finally:
+            _flow_ended(request)
 
     def _certificate_refresh_due(self, response: httpx.Response) -> Callable[[], bool] | None:
         """The store's refresh, when a 2xx answer finds it due or names a serial it does not hold; else None."""

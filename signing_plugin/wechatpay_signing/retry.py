@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 
 from . import transports
-from .auth import SIGNED_BY_AUTH, WeChatPayAuth
+from .auth import SENT_TO, SIGNED_BY_AUTH, WeChatPayAuth
 from .call_deadlines import call_deadline
 from .errors import AnswerError, ConfigurationError
 from .limits import DeadlineExceededError, aread_body, deadline_of, fit_timeouts, hand_on, read_body
@@ -57,9 +57,6 @@ def __getattr__(name: str) -> Any:
     if name == "DEFAULT_RETRY":
         return default_retry()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-_SENT = "wechatpay_signing.sent"
 
 
 class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -104,7 +101,7 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
         the body, to a host that is not WeChat Pay's (httpx drops the Authorization for it; a retry would sign it).
         """
         origin = (request.url.scheme, request.url.host, request.url.port)
-        first = request.extensions.get(_SENT)
+        first = request.extensions.get(SENT_TO)
         if not request.extensions.get(SIGNED_BY_AUTH):
             # auth=None on one call (or another auth) under httpx_args: unsigned out, and unverified back.
             raise ConfigurationError(
@@ -112,7 +109,7 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 " would go unsigned and its answer would not be verified; not sent"
             )
         if first is None:
-            request.extensions[_SENT] = origin
+            request.extensions[SENT_TO] = origin
             return False
         if first != origin:
             raise AnswerError(
