@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from ._version import __version__
 from .cipher import apiv3_cipher, rsa_oaep_encrypt
 from .clock import date_header_skew, describe_skew
-from .errors import ClockSkewError, ConfigurationError, SignatureVerificationError
+from .errors import AnswerError, ClockSkewError, ConfigurationError, SignatureVerificationError
 from .limits import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_BODY_SIZE,
@@ -41,7 +41,8 @@ USER_AGENT = f"wechatpay-signing/{__version__} httpx/{httpx.__version__} Python/
 _HTTPX_DEFAULT_USER_AGENT = f"python-httpx/{httpx.__version__}"
 _LIBRARY_USER_AGENTS = ("python-httpx/", "python-httpx2/")  # httpx's and httpx2's own: replaced by ours
 SIGNED_BY_AUTH = "wechatpay_signing.signed"
-"""Request extension set by ``WeChatPayAuth.sign``: a request without it was sent around the auth (auth=None)."""
+"""Request extension set by ``WeChatPayAuth``'s flows while they run: a request without it was sent around them
+(auth=None, or signed by hand), so no one would verify its answer."""
 SENT_TO = "wechatpay_signing.sent"
 """Request extension set by ``httpx_args``' transport: the origin the request went to first."""
 
@@ -51,6 +52,19 @@ def _flow_ended(request: httpx.Request) -> None:
     with ``auth=None`` it is refused rather than re-signed by the transport and answered unverified."""
     request.extensions.pop(SIGNED_BY_AUTH, None)
     request.extensions.pop(SENT_TO, None)
+
+
+def _refuse_another_host(request: httpx.Request, response: httpx.Response) -> None:
+    """An answer from another host than the one signed for: httpx followed a redirect there inside the flow's turn
+    (with the auth passed directly; ``httpx_args``' transport refuses it before sending). Whatever it says, even an
+    error, is not WeChat Pay's, so it is not handed over."""
+    final = response.request.url  # the last request httpx sent
+    if (final.scheme, final.host, final.port) != (request.url.scheme, request.url.host, request.url.port):
+        raise AnswerError(
+            f"{request.method} {shown(request.url.path)} was redirected to another host"
+            f" ({shown(str(final.copy_with(query=None)))}): its answer is not WeChat Pay's",
+            status_code=response.status_code,
+        )
 
 
 @runtime_checkable
@@ -244,7 +258,6 @@ class WeChatPayAuth(httpx.Auth):
         """Set a fresh Authorization (new nonce and timestamp) and the headers WeChat Pay expects."""
         headers = request.headers
         target = request.url.raw_path.decode("ascii")
-        request.extensions[SIGNED_BY_AUTH] = True  # what httpx_args' transport checks: the flow ran, and verifies
         # Sign what goes on the wire: the encoded target and the exact body bytes.
         headers[AUTHORIZATION] = self.signer.authorization(request.method, target, request.content)
         if headers.get("Accept", "*/*") == "*/*":
@@ -261,6 +274,9 @@ class WeChatPayAuth(httpx.Auth):
         """Sign, send, check: for a caller that drives the flow itself with bodies read (no certificate refresh)."""
         request = self._encrypt_sensitive_fields(request)
         self.sign(request)
+        # What httpx_args' transport checks: this flow ran, and verifies the answer (set here, not by sign(): a
+        # request signed by hand and sent with auth=None is not verified by anyone).
+        request.extensions[SIGNED_BY_AUTH] = True
         try:
             response = yield request
             self.check(response)
@@ -274,8 +290,12 @@ class WeChatPayAuth(httpx.Auth):
         request = self._encrypt_sensitive_fields(request)
         start_deadline(request, self.deadline)
         self.sign(request)
+        # What httpx_args' transport checks: this flow ran, and verifies the answer (set here, not by sign(): a
+        # request signed by hand and sent with auth=None is not verified by anyone).
+        request.extensions[SIGNED_BY_AUTH] = True
         try:
             response = yield request
+            _refuse_another_host(request, response)
             read_body(response, self.max_body_size, deadline_of(request))
             drop_stream(response)
             refresh = self._certificate_refresh_due(response)
@@ -295,8 +315,12 @@ class WeChatPayAuth(httpx.Auth):
         request = self._encrypt_sensitive_fields(request)
         start_deadline(request, self.deadline)
         self.sign(request)
+        # What httpx_args' transport checks: this flow ran, and verifies the answer (set here, not by sign(): a
+        # request signed by hand and sent with auth=None is not verified by anyone).
+        request.extensions[SIGNED_BY_AUTH] = True
         try:
             response = yield request
+            _refuse_another_host(request, response)
             await aread_body(response, self.max_body_size, deadline_of(request))
             drop_stream(response)
             refresh = self._certificate_refresh_due(response)
