@@ -131,6 +131,9 @@ BAD_CALLS: dict[str, tuple[Callable[[], object], str]] = {
         lambda: AUTH.verifier.verify(None, b"{}"),  # type: ignore[arg-type]
         "verify takes the answer's headers (a mapping) and its body (bytes), not NoneType and bytes",
     ),
+    "sign None": (lambda: AUTH.sign(None), "sign takes an httpx.Request, not NoneType"),  # type: ignore[arg-type]
+    "check None": (lambda: AUTH.check(None), "check takes an httpx.Response, not NoneType"),  # type: ignore[arg-type]
+    "store get None": (lambda: store().get(None), "serial must be a certificate serial (str), not NoneType"),  # type: ignore[arg-type]
     "verify body str": (
         lambda: AUTH.verifier.verify({}, "{}"),  # type: ignore[arg-type]
         "not dict and str",

@@ -256,6 +256,8 @@ class WeChatPayAuth(httpx.Auth):
 
     def sign(self, request: httpx.Request) -> None:
         """Set a fresh Authorization (new nonce and timestamp) and the headers WeChat Pay expects."""
+        if not hasattr(request, "headers"):  # httpx's or httpx2's Request: both have headers, url and content
+            raise ConfigurationError(f"sign takes an httpx.Request, not {type(request).__name__}")
         headers = request.headers
         target = request.url.raw_path.decode("ascii")
         # Sign what goes on the wire: the encoded target and the exact body bytes.
@@ -344,6 +346,8 @@ class WeChatPayAuth(httpx.Auth):
 
     def check(self, response: httpx.Response) -> None:
         """Verify a 2xx answer (SignatureVerificationError, ClockSkewError); name a skewed clock behind a 401."""
+        if not hasattr(response, "headers"):  # httpx's or httpx2's Response
+            raise ConfigurationError(f"check takes an httpx.Response, not {type(response).__name__}")
         request_id = response.headers.get(REQUEST_ID)
         if response.is_success:
             try:

@@ -127,6 +127,8 @@ class PlatformCertificateStore:
     # CertificateGetter: what the verifier asks of the store.
     def get(self, serial: str) -> rsa.RSAPublicKey | None:
         """The key of a certificate held and still valid, or None."""
+        if not isinstance(serial, str):
+            raise ConfigurationError(f"serial must be a certificate serial (str), not {type(serial).__name__}")
         held = self._held.get(serial.upper())
         if held is None or not held.valid_at(time.time()):
             return None
