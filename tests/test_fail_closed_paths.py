@@ -324,3 +324,53 @@ def test_a_redirect_to_another_host_with_the_auth_passed_directly(client_args: s
         [elsewhere] = received
         assert "authorization" not in elsewhere.headers
         assert json.loads(elsewhere.body) == {"out_user_id": "u1"}
+
+
+def _moved_then_signed(location: str) -> Callable[[httpx.Request], httpx.Response]:
+    """A MockTransport handler: ``…/moved`` is a 307 to ``location``, anything else a signed COLLECTION."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/moved"):
+            return httpx.Response(307, headers={"Location": location})
+        body = json.dumps(COLLECTION).encode()
+        headers = signed_response_headers(body, timestamp=int(time.time()))
+        return httpx.Response(200, headers={"Content-Type": "application/json", **headers}, content=body)
+
+    return handle
+
+
+SAME_HOST = "/v3/offlineface/face-collections/FC2353ZJIHOJKHOIIOIJ"
+
+
+@pytest.mark.parametrize(
+    "location",
+    [SAME_HOST, f"https://API.MCH.Weixin.QQ.com:443{SAME_HOST}", f"https://api.mch.weixin.qq.com{SAME_HOST}"],
+)
+async def test_a_redirect_to_the_same_host_spelled_otherwise_is_not_another_host(location: str) -> None:
+    """Host case and the default port written out are the same origin: its verified answer is handed over."""
+    args: dict[str, Any] = {"auth": make_auth(), "follow_redirects": True}
+    transport = httpx.MockTransport(_moved_then_signed(location))
+    with httpx.Client(base_url="https://api.mch.weixin.qq.com", transport=transport, **args) as client:
+        assert client.get(SAME_HOST + "/moved").json() == COLLECTION
+    async with httpx.AsyncClient(base_url="https://api.mch.weixin.qq.com", transport=transport, **args) as aclient:
+        assert (await aclient.get(SAME_HOST + "/moved")).json() == COLLECTION
+
+
+async def test_a_flow_driven_by_hand_checks_an_answer_httpx_never_sent() -> None:
+    """An answer made by the caller has no request on it (httpx sets one on what it sends): nothing was redirected,
+    so it is verified as before, not a RuntimeError from ``response.request``."""
+    auth = make_auth()
+    body = json.dumps(COLLECTION).encode()
+    headers = {"Content-Type": "application/json", **signed_response_headers(body, timestamp=int(time.time()))}
+    sync_flow = auth.sync_auth_flow(httpx.Request("GET", "https://api.mch.weixin.qq.com" + SAME_HOST))
+    next(sync_flow)
+    with pytest.raises(StopIteration):
+        sync_flow.send(httpx.Response(200, headers=headers, content=body))
+    async_flow = auth.async_auth_flow(httpx.Request("GET", "https://api.mch.weixin.qq.com" + SAME_HOST))
+    await async_flow.__anext__()
+    with pytest.raises(StopAsyncIteration):
+        await async_flow.asend(httpx.Response(200, headers=headers, content=body))
+    forged = auth.async_auth_flow(httpx.Request("GET", "https://api.mch.weixin.qq.com" + SAME_HOST))
+    await forged.__anext__()
+    with pytest.raises(SignatureVerificationError):
+        await forged.asend(httpx.Response(200, headers=headers, content=FORGED))

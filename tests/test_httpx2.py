@@ -143,6 +143,15 @@ def redirect_to_unsigned(path: str, request_headers: dict[str, str], out: IO[byt
         write_answer(out, 307, {"Location": "/moved"}, b"")
 
 
+def redirect_to_another_host(path: str, request_headers: dict[str, str], out: IO[bytes]) -> None:
+    """A 307 from 127.0.0.1 to localhost (the same server, another origin), which answers unsigned."""
+    if path.startswith("/elsewhere"):
+        answering(200, FORGED, signed=False)(path, request_headers, out)
+    else:
+        port = request_headers["host"].rpartition(":")[2]
+        write_answer(out, 307, {"Location": f"http://localhost:{port}/elsewhere"}, b"")
+
+
 def signed_by(body: bytes, *, age: int = 0, **how: Any) -> Answer:
     """A 200 carrying FORGED, with openssl's signature over ``body``, made ``age`` seconds ago as ``how`` says."""
 
@@ -164,6 +173,7 @@ FORGERIES: dict[str, tuple[Answer, type[AnswerError], str]] = {
     ),
     "stale": (signed_by(FORGED, age=600), ClockSkewError, "10 min"),
     "redirected to unsigned": (redirect_to_unsigned, SignatureVerificationError, "missing header"),
+    "redirected to another host": (redirect_to_another_host, AnswerError, "redirected to another host"),
 }
 
 

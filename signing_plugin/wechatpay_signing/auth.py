@@ -57,8 +57,12 @@ def _flow_ended(request: httpx.Request) -> None:
 def _refuse_another_host(request: httpx.Request, response: httpx.Response) -> None:
     """An answer from another host than the one signed for: httpx followed a redirect there inside the flow's turn
     (with the auth passed directly; ``httpx_args``' transport refuses it before sending). Whatever it says, even an
-    error, is not WeChat Pay's, so it is not handed over."""
-    final = response.request.url  # the last request httpx sent
+    error, is not WeChat Pay's, so it is not handed over. An answer with no request on it was not sent by httpx
+    (httpx sets it on all it sends), but made by a caller driving the flow by hand: nothing was redirected."""
+    try:
+        final = response.request.url  # the last request httpx sent
+    except RuntimeError:  # httpx's and httpx2's "request instance has not been set"
+        return
     if (final.scheme, final.host, final.port) != (request.url.scheme, request.url.host, request.url.port):
         raise AnswerError(
             f"{request.method} {shown(request.url.path)} was redirected to another host"
