@@ -142,6 +142,30 @@ def test_the_size_limit_is_configurable_and_counts_plain_bodies_too() -> None:
             get_face_collection.sync(collection_id, client=client, appid="wx1")
 
 
+@pytest.mark.parametrize("kind", CLIENTS[:2])
+def test_the_body_of_a_followed_redirect(bomb: bytes, kind: str) -> None:
+    """Under ``httpx_args`` the transport reads a redirect's body within ``max_body_size`` too. With the auth passed
+    directly httpx reads it itself, before the flow sees any answer (README, Redirects): the whole 64 MiB."""
+
+    def answer(path: str, headers: dict[str, str], out: IO[bytes]) -> None:
+        if path.endswith("/moved"):
+            write_answer(out, 302, {"Location": "/v3/x", "Content-Encoding": "gzip", "Request-ID": "bomb-1"}, bomb)
+        else:
+            write_answer(out, 200, signed_response_headers(BODY, timestamp=int(time.time())), BODY)
+
+    with (
+        hostile_server(answer) as url,
+        httpx.Client(follow_redirects=True, **client_args(kind, make_auth())) as client,
+    ):
+        if kind == "retry transport":
+            with pytest.raises(ResponseTooLargeError) as caught:
+                client.get(url + "/v3/moved")
+            assert (caught.value.request_id, caught.value.status_code) == ("bomb-1", 302)
+        else:
+            [moved] = client.get(url + "/v3/moved").history
+            assert len(moved.content) == 64 * MiB
+
+
 DRIPS = ["body", "status line", "headers"]
 
 
