@@ -131,6 +131,14 @@ BAD_CALLS: dict[str, tuple[Callable[[], object], str]] = {
         lambda: AUTH.verifier.verify(None, b"{}"),  # type: ignore[arg-type]
         "verify takes the answer's headers (a mapping) and its body (bytes), not NoneType and bytes",
     ),
+    "request_message float timestamp": (
+        lambda: request_message("GET", "/v3/x", 1.5, "n", b""),  # type: ignore[arg-type]
+        "request_message: timestamp must be int, not float",
+    ),
+    "request_message bool timestamp": (
+        lambda: request_message("GET", "/v3/x", True, "n", b""),
+        "request_message: timestamp must be int, not bool",
+    ),
     "sign None": (lambda: AUTH.sign(None), "sign takes an httpx.Request, not NoneType"),  # type: ignore[arg-type]
     "check None": (lambda: AUTH.check(None), "check takes an httpx.Response, not NoneType"),  # type: ignore[arg-type]
     "store get None": (lambda: store().get(None), "serial must be a certificate serial (str), not NoneType"),  # type: ignore[arg-type]

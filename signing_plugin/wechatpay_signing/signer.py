@@ -26,6 +26,8 @@ _WIRE_TARGET = re.compile(r"/[!\"$-~]*")
 
 def request_message(method: str, url: str, timestamp: int, nonce: str, body: bytes) -> bytes:
     """The five-line message WeChat Pay checks: every line ends in a newline, the last one too."""
+    if type(timestamp) is not int:  # %d would sign 1.5 as 1, and True as 1
+        raise ConfigurationError(f"request_message: timestamp must be int, not {type(timestamp).__name__}")
     try:
         return b"%s\n%s\n%d\n%s\n%s\n" % (method.encode(), url.encode(), timestamp, nonce.encode(), body)
     except (AttributeError, TypeError, ValueError):
