@@ -47,6 +47,17 @@ SENT_TO = "wechatpay_signing.sent"
 """Request extension set by ``httpx_args``' transport: the origin the request went to first."""
 
 
+def _flow_started(request: httpx.Request) -> None:
+    """Mark the request as in a flow, which verifies its answer: what httpx_args' transport checks. Set by the
+    flows, not by ``sign()``: a request signed by hand and sent with ``auth=None`` is verified by no one."""
+    request.extensions[SIGNED_BY_AUTH] = True
+
+
+def origin_of(url: httpx.URL) -> tuple[str, str, int | None]:
+    """(scheme, host, port): what must stay the same for a request to go to the host it was signed for."""
+    return (url.scheme, url.host, url.port)
+
+
 def _flow_ended(request: httpx.Request) -> None:
     """Take the flow's marks off the request: sent again (the same object), it must go through the flow again, and
     with ``auth=None`` it is refused rather than re-signed by the transport and answered unverified."""
@@ -63,7 +74,7 @@ def _refuse_another_host(request: httpx.Request, response: httpx.Response) -> No
         final = response.request.url  # the last request httpx sent
     except RuntimeError:  # httpx's and httpx2's "request instance has not been set"
         return
-    if (final.scheme, final.host, final.port) != (request.url.scheme, request.url.host, request.url.port):
+    if origin_of(final) != origin_of(request.url):
         raise AnswerError(
             f"{request.method} {shown(request.url.path)} was redirected to another host"
             f" ({shown(str(final.copy_with(query=None)))}): its answer is not WeChat Pay's",
@@ -280,9 +291,7 @@ class WeChatPayAuth(httpx.Auth):
         """Sign, send, check: for a caller that drives the flow itself with bodies read (no certificate refresh)."""
         request = self._encrypt_sensitive_fields(request)
         self.sign(request)
-        # What httpx_args' transport checks: this flow ran, and verifies the answer (set here, not by sign(): a
-        # request signed by hand and sent with auth=None is not verified by anyone).
-        request.extensions[SIGNED_BY_AUTH] = True
+        _flow_started(request)
         try:
             response = yield request
             self.check(response)
@@ -296,9 +305,7 @@ class WeChatPayAuth(httpx.Auth):
         request = self._encrypt_sensitive_fields(request)
         start_deadline(request, self.deadline)
         self.sign(request)
-        # What httpx_args' transport checks: this flow ran, and verifies the answer (set here, not by sign(): a
-        # request signed by hand and sent with auth=None is not verified by anyone).
-        request.extensions[SIGNED_BY_AUTH] = True
+        _flow_started(request)
         try:
             response = yield request
             _refuse_another_host(request, response)
@@ -321,9 +328,7 @@ class WeChatPayAuth(httpx.Auth):
         request = self._encrypt_sensitive_fields(request)
         start_deadline(request, self.deadline)
         self.sign(request)
-        # What httpx_args' transport checks: this flow ran, and verifies the answer (set here, not by sign(): a
-        # request signed by hand and sent with auth=None is not verified by anyone).
-        request.extensions[SIGNED_BY_AUTH] = True
+        _flow_started(request)
         try:
             response = yield request
             _refuse_another_host(request, response)

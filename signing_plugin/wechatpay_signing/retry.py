@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 
 from . import transports
-from .auth import SENT_TO, SIGNED_BY_AUTH, WeChatPayAuth
+from .auth import SENT_TO, SIGNED_BY_AUTH, WeChatPayAuth, origin_of
 from .call_deadlines import call_deadline
 from .errors import AnswerError, ConfigurationError
 from .limits import DeadlineExceededError, aread_body, deadline_of, fit_timeouts, hand_on, read_body
@@ -100,7 +100,7 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
         A followed redirect to another origin is refused: signing it would hand a replayable Authorization, and
         the body, to a host that is not WeChat Pay's (httpx drops the Authorization for it; a retry would sign it).
         """
-        origin = (request.url.scheme, request.url.host, request.url.port)
+        origin = origin_of(request.url)
         first = request.extensions.get(SENT_TO)
         if not request.extensions.get(SIGNED_BY_AUTH):
             # auth=None on one call (or another auth) under httpx_args: unsigned out, and unverified back.

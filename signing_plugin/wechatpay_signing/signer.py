@@ -34,7 +34,6 @@ def request_message(method: str, url: str, timestamp: int, nonce: str, body: byt
         arguments = {
             "method": (method, str),
             "url": (url, str),
-            "timestamp": (timestamp, int),
             "nonce": (nonce, str),
             "body": (body, bytes),
         }
