@@ -75,13 +75,20 @@ def parse_authorization(value: str) -> dict[str, str]:
 
 def signed_request_message(request: httpx.Request) -> tuple[bytes, str]:
     """The message a request's Authorization should sign, built from the wire form, and its signature."""
-    fields = parse_authorization(request.headers["Authorization"])
+    return signed_message(request.method, request.url.raw_path, request.content, request.headers["Authorization"])
+
+
+def signed_message(method: str, target: bytes | str, body: bytes, authorization: str) -> tuple[bytes, str]:
+    """The message an Authorization should sign over a request as it arrived (method, target, body), and its
+    signature: built here from WeChat Pay's rules, independently of our signer."""
+    fields = parse_authorization(authorization)
+    wire_target = target.encode() if isinstance(target, str) else target
     message = b"%s\n%s\n%s\n%s\n%s\n" % (
-        request.method.encode(),
-        request.url.raw_path,
+        method.encode(),
+        wire_target,
         fields["timestamp"].encode(),
         fields["nonce_str"].encode(),
-        request.content,
+        body,
     )
     return message, fields["signature"]
 

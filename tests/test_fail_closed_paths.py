@@ -48,6 +48,16 @@ def unsigned(status: int = 200, body: bytes = FORGED, **headers: str) -> Answer:
     return answer
 
 
+def unsigned_recording(received: list[str]) -> Answer:
+    """``unsigned()``, adding the path of each request it answers to ``received``."""
+
+    def answer(path: str, request_headers: dict[str, str], out: IO[bytes]) -> None:
+        received.append(path)
+        unsigned()(path, request_headers, out)
+
+    return answer
+
+
 def signed_over_other_body(status: int = 200) -> Answer:
     """A genuine signature, over another body: what a man in the middle changing the body would send."""
 
@@ -224,12 +234,7 @@ async def test_a_non_2xx_is_never_returned_as_parsed_data(transport: str) -> Non
 async def test_a_call_made_around_the_auth_is_not_sent(transport: str) -> None:
     """auth=None on one call of the escape hatch skips the auth flow: no signature out, no verification back."""
     received: list[str] = []
-
-    def answer(path: str, request_headers: dict[str, str], out: IO[bytes]) -> None:
-        received.append(path)
-        unsigned()(path, request_headers, out)
-
-    with serving(answer) as base_url:
+    with serving(unsigned_recording(received)) as base_url:
         client = make_client(base_url, make_auth(), transport)
         with pytest.raises(ConfigurationError, match="did not go through the WeChatPayAuth"):
             try:
@@ -247,12 +252,7 @@ async def test_a_request_sent_through_the_auth_then_again_around_it_is_not_sent_
     """The same request object sent once through the auth flow, then with auth=None: the mark the flow left on it
     must not let the second send through, which would re-sign it and hand back an answer nothing verified."""
     received: list[str] = []
-
-    def answer(path: str, request_headers: dict[str, str], out: IO[bytes]) -> None:
-        received.append(path)
-        unsigned()(path, request_headers, out)
-
-    with serving(answer) as base_url:
+    with serving(unsigned_recording(received)) as base_url:
         client = make_client(base_url, make_auth(), transport)
         try:
             if transport == "sync":
@@ -278,13 +278,8 @@ async def test_a_request_sent_through_the_auth_then_again_around_it_is_not_sent_
 async def test_a_request_signed_by_hand_and_sent_around_the_auth_is_not_sent(transport: str) -> None:
     """auth.sign(request) by hand, then auth=None: signed, but nothing would verify the answer; not sent."""
     received: list[str] = []
-
-    def answer(path: str, request_headers: dict[str, str], out: IO[bytes]) -> None:
-        received.append(path)
-        unsigned()(path, request_headers, out)
-
     auth = make_auth()
-    with serving(answer) as base_url:
+    with serving(unsigned_recording(received)) as base_url:
         client = make_client(base_url, auth, transport)
         try:
             http = client.get_httpx_client() if transport == "sync" else client.get_async_httpx_client()

@@ -50,6 +50,7 @@ from .support import (
     openssl_verify,
     parse_authorization,
     pem,
+    signed_message,
     signed_response_headers,
 )
 
@@ -94,14 +95,8 @@ def assert_signed_as_received(request: Received) -> None:
     assert fields["mchid"] == MCHID
     assert fields["serial_no"] == MERCHANT_SERIAL
     assert abs(int(fields["timestamp"]) - time.time()) < 300
-    message = b"%s\n%s\n%s\n%s\n%s\n" % (
-        request.method.encode(),
-        request.target.encode(),
-        fields["timestamp"].encode(),
-        fields["nonce_str"].encode(),
-        request.body,
-    )
-    assert openssl_verify(merchant_public_pem(), message, fields["signature"])
+    message, signature = signed_message(request.method, request.target, request.body, request.headers["authorization"])
+    assert openssl_verify(merchant_public_pem(), message, signature)
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -41,8 +41,8 @@ from .support import (
     PUBLIC_KEY_ID,
     merchant_public_pem,
     openssl_verify,
-    parse_authorization,
     pem,
+    signed_message,
     signed_response_headers,
 )
 
@@ -131,15 +131,8 @@ def client_for(url: str) -> Client:
 
 
 def assert_signed_as_sent(arrival: Arrival) -> None:
-    fields = parse_authorization(arrival.headers["authorization"])
-    message = b"%s\n%s\n%s\n%s\n%s\n" % (
-        arrival.method.encode(),
-        arrival.target.encode(),
-        fields["timestamp"].encode(),
-        fields["nonce_str"].encode(),
-        arrival.body,
-    )
-    assert openssl_verify(merchant_public_pem(), message, fields["signature"])
+    message, signature = signed_message(arrival.method, arrival.target, arrival.body, arrival.headers["authorization"])
+    assert openssl_verify(merchant_public_pem(), message, signature)
 
 
 PRESIGN = PresignRequest(
