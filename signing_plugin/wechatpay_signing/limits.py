@@ -26,6 +26,8 @@ DEFAULT_DEADLINE = 30.0
 """Seconds one call may take in all: every attempt, its retries and their waits, and every read."""
 
 DEADLINE_EXTENSION = "wechatpay_signing.deadline"  # the call's deadline, time.monotonic(), kept on the request
+# The auth's max_body_size, kept on the request: a transport that knows it may read the whole answer itself.
+MAX_BODY_SIZE_EXTENSION = "wechatpay_signing.max_body_size"
 # A compressed body is fed to its decoder in pieces this small, so that no single piece can decode to more than
 # about 1 MiB (deflate expands at most ~1032 times) before the size is checked.
 _COMPRESSED_PIECE = 1024
@@ -39,6 +41,12 @@ class ResponseTooLargeError(AnswerError):
 
 class DeadlineExceededError(WeChatPayError, TimeoutError):
     """The call took longer than its deadline (``WeChatPayAuth.deadline``), whatever each read's timeout."""
+
+
+def start_limits(request: httpx.Request, max_body_size: int, seconds: float | None) -> None:
+    """Keep the call's limits on its request: its body size and its deadline (``start_deadline``)."""
+    request.extensions[MAX_BODY_SIZE_EXTENSION] = max_body_size
+    start_deadline(request, seconds)
 
 
 def start_deadline(request: httpx.Request, seconds: float | None) -> None:
@@ -99,6 +107,11 @@ class _SmallPieces(httpx.SyncByteStream, httpx.AsyncByteStream):
             await cast(httpx.AsyncByteStream, self._stream).aclose()
 
 
+def is_encoded(content_encoding: str | None) -> bool:
+    """Whether a Content-Encoding value says the body must be decoded (gzip, deflate…) to be read."""
+    return content_encoding is not None and content_encoding.strip().lower() not in ("", "identity")
+
+
 def library_of(response: httpx.Response) -> types.ModuleType:
     """httpx, or httpx2 for an answer an httpx2 client received (the same flow serves both)."""
     if isinstance(response, httpx.Response):
@@ -129,7 +142,7 @@ class _Body:
         self._deadline = deadline
         self.size = 0
         self.chunks: list[bytes] = []
-        self.encoded = response.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity")
+        self.encoded = is_encoded(response.headers.get("Content-Encoding"))
         if self.encoded:
             response.stream = _small_pieces_for(library_of(response))(response.stream)
 
@@ -147,10 +160,14 @@ class _Body:
 
 
 def too_large(response: httpx.Response, max_size: int) -> ResponseTooLargeError:
+    return too_large_answer(response.headers.get(REQUEST_ID), response.status_code, max_size)
+
+
+def too_large_answer(request_id: str | None, status_code: int, max_size: int) -> ResponseTooLargeError:
     return ResponseTooLargeError(
         f"the body decodes to more than {max_size} bytes (the auth's max_body_size)",
-        request_id=response.headers.get(REQUEST_ID),
-        status_code=response.status_code,
+        request_id=request_id,
+        status_code=status_code,
     )
 
 

@@ -19,6 +19,8 @@ from typing import Any
 import httpx
 
 from .errors import ConfigurationError
+from .limits import MAX_BODY_SIZE_EXTENSION, DeadlineExceededError, deadline_of, is_encoded, too_large_answer
+from .protocol import REQUEST_ID
 
 CertTypes = str | tuple[str, str] | tuple[str, str, str]
 
@@ -121,18 +123,25 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
     """An ``httpx_aiohttp.AiohttpTransport`` (kwargs go to it). ``httpx_args`` uses one already for async calls."""
     # Imported here: aiohttp takes longer to import than httpx, and sync-only users never need it.
     import asyncio
+    import time
 
-    from httpx_aiohttp import AiohttpTransport
+    import aiohttp
+    import yarl
+    from httpx_aiohttp.transport import AiohttpResponseStream, AiohttpTransport, map_aiohttp_exceptions
 
     class Transport(AiohttpTransport):
-        """Callers wait their turn for a connection, first come first served, until their answer's body is closed.
+        """Callers wait their turn for a connection, first come first served, until their answer's body is read.
 
         aiohttp hands a freed connection to whichever request asks next, before the ones already waiting: with more
         calls in flight than connections, some waited seconds while others never queued (p99 70x p50 at 1,000 in
         flight). Here a FIFO semaphore of the pool's size admits them, so aiohttp never queues; the pool timeout
-        bounds the wait. A turn ends when the body is closed: read to its end (httpx closes it then; the signing
-        flow reads every answer at once, within ``max_body_size`` and the deadline), or abandoned, which drops the
-        connection. The body is not read here: unbounded, a gzip bomb decoded in full before the limit saw it.
+        bounds the wait.
+
+        An answer to a signing flow, which puts its ``max_body_size`` on the request, is read here whole, within that
+        size and the call's deadline, and handed on read: httpx's stream classes cost as much CPU as the rest of the
+        transport (``make bench``). A compressed answer, or one to any other caller, is handed on as a stream, and the
+        turn ends when it is closed: read to its end, or abandoned, which drops the connection. Decoding is never
+        done here: unbounded, a gzip bomb decoded in full before the limit saw it.
         """
 
         def __init__(self, **kwargs: Any) -> None:
@@ -142,30 +151,123 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
 
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
             if self._turns is None:
-                return await self._send(request)
-            if self._turns.locked():  # else acquire() returns at once: no timer (~9 µs per call)
-                pool_timeout = request.extensions.get("timeout", {}).get("pool")
-                try:
-                    async with asyncio.timeout(pool_timeout):
-                        await self._turns.acquire()
-                except TimeoutError:
-                    message = "no connection came free within the pool timeout"
-                    raise httpx.PoolTimeout(message, request=request) from None
-            else:
-                await self._turns.acquire()
+                return await self._answer(request)
+            await self._take_turn(self._turns, request)
             try:
-                response = await self._send(request)
+                response = await self._answer(request)
             except BaseException:
                 self._turns.release()
                 raise
-            response.stream = _TurnEndsWhenClosed(response.stream, self._turns.release)
+            if isinstance(response.stream, AiohttpResponseStream):
+                response.stream = _TurnEndsWhenClosed(response.stream, self._turns.release)
+            else:  # read whole: its connection is back in the pool
+                self._turns.release()
             return response
 
-        async def _send(self, request: httpx.Request) -> httpx.Response:
+        async def _answer(self, request: httpx.Request) -> httpx.Response:
+            answer = await self._send(request)
+            max_size = request.extensions.get(MAX_BODY_SIZE_EXTENSION)
+            if not isinstance(max_size, int) or is_encoded(answer.headers.get("Content-Encoding")):
+                return self._streaming(request, answer)
+            return self._read(request, answer, await _whole_body(answer, max_size, deadline_of(request)))
+
+        @staticmethod
+        async def _take_turn(turns: asyncio.Semaphore, request: httpx.Request) -> None:
+            if not turns.locked():  # acquire() returns at once: no timer (~9 µs per call)
+                await turns.acquire()
+                return
+            pool_timeout = request.extensions.get("timeout", {}).get("pool")
             try:
-                return await super().handle_async_request(request)
+                async with asyncio.timeout(pool_timeout):
+                    await turns.acquire()
+            except TimeoutError:
+                raise httpx.PoolTimeout("no connection came free within the pool timeout", request=request) from None
+
+        async def _send(self, request: httpx.Request) -> aiohttp.ClientResponse:
+            """httpx-aiohttp's request, given the URL as httpx encoded it: the target we signed, byte for byte."""
+            if not isinstance(self.client, aiohttp.ClientSession):
+                self.client = self.get_client()
+            timeout = request.extensions.get("timeout", {})
+            data: bytes | httpx.AsyncByteStream | None
+            try:
+                data = request.content or None
+            except httpx.RequestNotRead:
+                data = request.stream  # type: ignore[assignment]
+                request.headers.pop("transfer-encoding", None)  # aiohttp chunks it itself
+            proxy = self.proxy
+            try:
+                with map_aiohttp_exceptions():
+                    return await self.client.request(
+                        request.method,
+                        yarl.URL(str(request.url), encoded=True),
+                        headers=request.headers,
+                        data=data,
+                        allow_redirects=False,
+                        auto_decompress=False,
+                        compress=False,
+                        timeout=aiohttp.ClientTimeout(
+                            sock_connect=timeout.get("connect"),
+                            sock_read=timeout.get("read"),
+                            connect=timeout.get("pool"),
+                        ),
+                        server_hostname=request.extensions.get("sni_hostname"),
+                        proxy=str(proxy.url) if proxy else None,
+                        proxy_auth=aiohttp.BasicAuth(*proxy.auth) if proxy and proxy.auth else None,
+                        proxy_headers=proxy.headers if proxy else None,
+                    )
             except httpx.ConnectTimeout as error:
                 raise _without_false_timeout(error, request) from error.__cause__
+
+        @staticmethod
+        def _streaming(request: httpx.Request, answer: aiohttp.ClientResponse) -> httpx.Response:
+            return httpx.Response(
+                answer.status,
+                headers=answer.raw_headers,
+                stream=AiohttpResponseStream(answer),
+                request=request,
+                extensions=_extensions(answer),
+            )
+
+        @staticmethod
+        def _read(request: httpx.Request, answer: aiohttp.ClientResponse, body: bytes) -> httpx.Response:
+            response = httpx.Response(
+                answer.status,
+                headers=answer.raw_headers,
+                stream=httpx.ByteStream(body),
+                request=request,
+                extensions=_extensions(answer),
+            )
+            # Read, but open: httpx times the call (``elapsed``) when the flow closes it. httpx's read() keeps a
+            # body in the same attribute.
+            response._content = body
+            return response
+
+    async def _whole_body(answer: aiohttp.ClientResponse, max_size: int, deadline: float | None) -> bytes:
+        """The body, refused past ``max_size`` bytes or the deadline; the connection goes back to the pool, or is
+        dropped when the body is not read to its end."""
+        try:
+            with map_aiohttp_exceptions():
+                if answer.content_length is not None and answer.content_length > max_size:
+                    raise too_large_answer(answer.headers.get(REQUEST_ID), answer.status, max_size)
+                chunks, size = [], 0
+                while chunk := await answer.content.readany():
+                    size += len(chunk)
+                    if size > max_size:
+                        raise too_large_answer(answer.headers.get(REQUEST_ID), answer.status, max_size)
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise DeadlineExceededError("the call's deadline passed while the answer was still arriving")
+                    chunks.append(chunk)
+        except BaseException:
+            answer.close()
+            raise
+        answer.release()
+        return b"".join(chunks)
+
+    def _extensions(answer: aiohttp.ClientResponse) -> dict[str, Any]:
+        extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
+        if answer.reason:
+            extensions["reason_phrase"] = answer.reason.encode()
+        return extensions
 
     return Transport(**kwargs)
 

@@ -1,0 +1,135 @@
+"""The async pool reads a signing flow's answer whole, inside the transport: against a server on loopback.
+
+What it must keep: the target signed is the target sent, byte for byte (aiohttp must not re-encode httpx's URL);
+a plain body over ``max_body_size`` is refused by its Content-Length before it is read, or as it passes the limit
+when it has none, with the memory it took bounded; and a refused answer ends its caller's turn for a connection.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import tracemalloc
+import urllib.parse
+from typing import IO, Any
+
+import httpx
+import pytest
+from wechatpay_offlineface import Client
+from wechatpay_offlineface.api.face_collections import get_face_collection
+from wechatpay_signing import httpx_args
+from wechatpay_signing.limits import DEFAULT_MAX_BODY_SIZE, ResponseTooLargeError
+
+from .hostile_server import Received, hostile_server, write_answer
+from .support import merchant_public_pem, openssl_verify, signed_message, signed_response_headers
+from .test_client import COLLECTION
+from .test_limits import make_auth
+
+MiB = 1024 * 1024
+
+
+def collection(path: str) -> bytes:
+    """The face collection a path asks for, its ID echoed."""
+    collection_id = urllib.parse.unquote(path.split("?")[0].rsplit("/", 1)[1])
+    return json.dumps({**COLLECTION, "collection_id": collection_id}).encode()
+
+
+def signed_collection(path: str, headers: dict[str, str], out: IO[bytes]) -> None:
+    body = collection(path)
+    write_answer(out, 200, {**signed_response_headers(body, timestamp=int(time.time())), "Request-ID": "ok-1"}, body)
+
+
+@pytest.mark.parametrize(
+    ("collection_id", "target"),
+    [
+        ("FC1", "FC1"),
+        ("a/b", "a%2Fb"),
+        ("%7E", "%257E"),
+        ("中文", "%E4%B8%AD%E6%96%87"),
+        ("it's~(x)", "it%27s~%28x%29"),
+    ],
+)
+async def test_the_target_signed_is_the_target_sent(collection_id: str, target: str) -> None:
+    received: list[Received] = []
+    with hostile_server(signed_collection, received) as url:
+        client = Client(base_url=url, httpx_args=httpx_args(make_auth()))
+        async with client as opened:
+            answer = await get_face_collection.asyncio(collection_id, client=opened)
+    assert answer is not None and answer.collection_id == collection_id
+    [request] = received
+    assert request.target == f"/v3/offlineface/face-collections/{target}"
+    message, signature = signed_message(request.method, request.target, request.body, request.headers["authorization"])
+    assert openssl_verify(merchant_public_pem(), message, signature)
+
+
+async def test_a_query_is_signed_as_sent() -> None:
+    received: list[Received] = []
+    with hostile_server(signed_collection, received) as url:
+        async with httpx.AsyncClient(**httpx_args(make_auth())) as client:
+            await client.get(url + "/v3/ok/FC1", params={"q": "it's (x) ~ 中", "p": "%7E"})
+    [request] = received
+    assert request.target == "/v3/ok/FC1?q=it%27s+%28x%29+~+%E4%B8%AD&p=%257E"
+    message, signature = signed_message(request.method, request.target, request.body, request.headers["authorization"])
+    assert openssl_verify(merchant_public_pem(), message, signature)
+
+
+def plain_answer(size: int, *, chunked: bool) -> Any:
+    """A plain (not compressed) signed-looking answer of ``size`` bytes, with a Content-Length or chunked."""
+
+    def answer(path: str, headers: dict[str, str], out: IO[bytes]) -> None:
+        if "/v3/ok" in path:
+            signed_collection(path, headers, out)
+            return
+        head = {**signed_response_headers(b"", timestamp=int(time.time())), "Request-ID": "big-1"}
+        lines = ["HTTP/1.1 200 Scripted", *(f"{name}: {value}" for name, value in head.items())]
+        lines.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}")
+        out.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+        piece = b"x" * (256 * 1024)
+        for start in range(0, size, len(piece)):
+            chunk = piece[: min(len(piece), size - start)]
+            out.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+            out.flush()
+        if chunked:
+            out.write(b"0\r\n\r\n")
+        out.flush()
+
+    return hostile_server(answer)
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+async def test_a_plain_answer_over_the_limit_is_refused_and_its_turn_ends(chunked: bool) -> None:
+    """One connection in the pool: a refused answer that kept its turn would leave the next call waiting out the
+    pool timeout (PoolTimeout) instead of being answered."""
+    limits = httpx.Limits(max_connections=1)
+    timeout = httpx.Timeout(5.0, pool=2.0)
+    with plain_answer(64 * MiB, chunked=chunked) as url:
+        async with httpx.AsyncClient(**httpx_args(make_auth()), limits=limits, timeout=timeout) as client:
+            tracemalloc.start()
+            try:
+                with pytest.raises(ResponseTooLargeError, match="more than 4194304 bytes") as caught:
+                    await client.get(url + "/v3/big")
+                _, peak = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+            assert (caught.value.request_id, caught.value.status_code) == ("big-1", 200)
+            assert peak < DEFAULT_MAX_BODY_SIZE + 8 * MiB  # the answer is 64 MiB
+            answer = await client.get(url + "/v3/ok/FC1")
+    assert answer.status_code == 200 and answer.json()["collection_id"] == "FC1"
+
+
+async def test_the_limit_counts_plain_async_bodies_to_the_byte() -> None:
+    with hostile_server(signed_collection) as url:
+        size = len(collection("/v3/offlineface/face-collections/FC1"))
+        async with Client(base_url=url, httpx_args=httpx_args(make_auth(max_body_size=size))) as client:
+            answer = await get_face_collection.asyncio("FC1", client=client)
+            assert answer is not None and answer.collection_id == "FC1"
+        async with Client(base_url=url, httpx_args=httpx_args(make_auth(max_body_size=size - 1))) as client:
+            with pytest.raises(ResponseTooLargeError):
+                await get_face_collection.asyncio("FC1", client=client)
+
+
+async def test_an_answer_read_whole_still_times_the_call() -> None:
+    with hostile_server(signed_collection) as url:
+        async with httpx.AsyncClient(**httpx_args(make_auth())) as client:
+            answer = await client.get(url + "/v3/ok/FC1")
+    assert answer.is_closed and answer.elapsed.total_seconds() > 0
