@@ -1,12 +1,14 @@
 """The async pool reads a signing flow's answer whole, inside the transport: against a server on loopback.
 
 What it must keep: the target signed is the target sent, byte for byte (aiohttp must not re-encode httpx's URL);
-a plain body over ``max_body_size`` is refused by its Content-Length before it is read, or as it passes the limit
-when it has none, with the memory it took bounded; and a refused answer ends its caller's turn for a connection.
+a plain body over ``max_body_size`` is refused as it passes the limit, with the memory it took bounded; a body with
+any Content-Encoding is left to the flow's decoding reader; and a refused answer ends its caller's turn for a
+connection.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
 import tracemalloc
@@ -115,6 +117,24 @@ async def test_a_plain_answer_over_the_limit_is_refused_and_its_turn_ends(chunke
             assert peak < DEFAULT_MAX_BODY_SIZE + 8 * MiB  # the answer is 64 MiB
             answer = await client.get(url + "/v3/ok/FC1")
     assert answer.status_code == 200 and answer.json()["collection_id"] == "FC1"
+
+
+async def test_a_second_content_encoding_field_is_not_overlooked() -> None:
+    """aiohttp's headers.get() gives the first field, "identity"; httpx would decode with both, gzip included."""
+    bomb = gzip.compress(b"\0" * (16 * MiB), compresslevel=9)
+
+    def answer(path: str, headers: dict[str, str], out: IO[bytes]) -> None:
+        head = {**signed_response_headers(bomb, timestamp=int(time.time())), "Request-ID": "bomb-2"}
+        lines = ["HTTP/1.1 200 Scripted", *(f"{name}: {value}" for name, value in head.items())]
+        lines += ["Content-Encoding: identity", "Content-Encoding: gzip", f"Content-Length: {len(bomb)}"]
+        out.write(("\r\n".join(lines) + "\r\n\r\n").encode() + bomb)
+        out.flush()
+
+    with hostile_server(answer) as url:
+        async with httpx.AsyncClient(**httpx_args(make_auth())) as client:
+            with pytest.raises(ResponseTooLargeError) as caught:
+                await client.get(url + "/v3/x")
+    assert caught.value.request_id == "bomb-2"
 
 
 async def test_the_limit_counts_plain_async_bodies_to_the_byte() -> None:

@@ -167,7 +167,9 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
         async def _answer(self, request: httpx.Request) -> httpx.Response:
             answer = await self._send(request)
             max_size = request.extensions.get(MAX_BODY_SIZE_EXTENSION)
-            if not isinstance(max_size, int) or is_encoded(answer.headers.get("Content-Encoding")):
+            # Every Content-Encoding field: httpx decodes with all of them, aiohttp's get() gives the first.
+            encodings = answer.headers.getall("Content-Encoding", ())
+            if not isinstance(max_size, int) or any(is_encoded(value) for value in encodings):
                 return self._streaming(request, answer)
             return self._read(request, answer, await _whole_body(answer, max_size, deadline_of(request)))
 
@@ -247,8 +249,6 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
         dropped when the body is not read to its end."""
         try:
             with map_aiohttp_exceptions():
-                if answer.content_length is not None and answer.content_length > max_size:
-                    raise too_large_answer(answer.headers.get(REQUEST_ID), answer.status, max_size)
                 chunks, size = [], 0
                 while chunk := await answer.content.readany():
                     size += len(chunk)
