@@ -8,9 +8,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
-from typing import Any
+from collections.abc import Coroutine, Iterator
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -21,12 +23,13 @@ from wechatpay_offlineface import Client, errors
 from wechatpay_offlineface.api.face_collections import get_face_collection, list_face_collections
 from wechatpay_offlineface.models import FaceCollection, WeChatPayErrorBody
 from wechatpay_sandbox import SandboxServer
-from wechatpay_signing import AnswerError, ClockSkewError, SignatureVerificationError, WeChatPayAuth
+from wechatpay_signing import AnswerError, ClockSkewError, SignatureVerificationError, WeChatPayAuth, httpx_args
 
 from .conftest import client_for
 from .support import signed_response_headers
 from .test_client import COLLECTION, make_auth
 
+T = TypeVar("T")
 PREFIX = b"/v3/offlineface/face-collections/"
 # Session-scoped fixtures are shared by every example on purpose: one sandbox, one client.
 SHARED_FIXTURES = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
@@ -100,6 +103,47 @@ def test_query_values_are_signed_as_sent(
     response = list_face_collections.sync_detailed(client=client, organization_id=organization_id, **kwargs)
     # Never 401: whatever httpx encodes is what was signed.
     assert response.status_code == 200, response.content
+
+
+class ThroughThePools:
+    """An async generated client under ``httpx_args`` (aiohttp's pool, retries) on one event loop for every example:
+    whatever aiohttp does to a URL must not change the target that was signed."""
+
+    def __init__(self, sandbox: SandboxServer, auth: WeChatPayAuth) -> None:
+        self.runner = asyncio.Runner()
+        self.client = client_for(sandbox, auth, httpx_args=httpx_args(auth))
+
+    def run(self, call: Coroutine[Any, Any, T]) -> T:
+        return self.runner.run(call)
+
+
+@pytest.fixture(scope="module")
+def pools(sandbox: SandboxServer, auth: WeChatPayAuth) -> Iterator[ThroughThePools]:
+    pools = ThroughThePools(sandbox, auth)
+    yield pools
+    pools.run(pools.client.get_async_httpx_client().aclose())
+    pools.runner.close()
+
+
+@SHARED_FIXTURES
+@given(collection_id=st.text(max_size=64))
+def test_a_path_value_goes_through_the_async_pool_as_signed(pools: ThroughThePools, collection_id: str) -> None:
+    if refused_before_sending(collection_id, None):
+        return  # refused as in the sync test above
+    response = pools.run(get_face_collection.asyncio_detailed(collection_id, client=pools.client))
+    # Not 401: the sandbox checked the signature over the target that arrived, and decoded the very value back.
+    assert response.status_code == 404, response.content
+    assert isinstance(response.parsed, WeChatPayErrorBody)
+    assert response.parsed.to_dict()["detail"]["value"] == collection_id
+
+
+@SHARED_FIXTURES
+@given(organization_id=st.text(min_size=1, max_size=32))
+def test_a_query_value_goes_through_the_async_pool_as_signed(pools: ThroughThePools, organization_id: str) -> None:
+    if refused_before_sending("x", organization_id):
+        return
+    call = list_face_collections.asyncio_detailed(client=pools.client, organization_id=organization_id)
+    assert pools.run(call).status_code == 200
 
 
 # Answers: JSON of every shape, near misses of the documented body, and bytes that are not JSON at all.
