@@ -4,7 +4,8 @@ httpx's timeouts are per operation (connect, each read): a server that drips a b
 read timeout. And httpx decodes gzip in full: 200 KiB of gzip can grow to 200 MiB. The auth flow and the retry
 transport read every body through ``read_body``/``aread_body``, which stop at ``max_body_size`` decoded bytes and at
 the call's deadline; the async pool reads a plain body whole itself, within the same limits, which the flow keeps
-on the request (``start_limits``). They read an httpx2 answer too (``WeChatPayAuth.for_httpx2``), with httpx2's own stream classes.
+on the request (``start_limits``). They read an httpx2 answer too (``WeChatPayAuth.for_httpx2``), with httpx2's own
+stream classes.
 """
 
 from __future__ import annotations
