@@ -19,8 +19,9 @@ import httpx
 import pytest
 from wechatpay_offlineface import Client
 from wechatpay_offlineface.api.face_collections import get_face_collection
-from wechatpay_signing import httpx_args
-from wechatpay_signing.limits import DEFAULT_MAX_BODY_SIZE, ResponseTooLargeError
+from wechatpay_signing import WeChatPayAuth, httpx_args
+from wechatpay_signing.limits import DEFAULT_MAX_BODY_SIZE, DeadlineExceededError, ResponseTooLargeError
+from wechatpay_signing.transports import aiohttp_transport
 
 from .hostile_server import Received, hostile_server, write_answer
 from .support import merchant_public_pem, openssl_verify, signed_message, signed_response_headers
@@ -100,22 +101,23 @@ def plain_answer(size: int, *, chunked: bool) -> Any:
 
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
 async def test_a_plain_answer_over_the_limit_is_refused_and_its_turn_ends(chunked: bool) -> None:
-    """One connection in the pool: a refused answer that kept its turn would leave the next call waiting out the
+    """One connection in the pool (the generated Client hands httpx_args' limits to it; a plain httpx client given
+    a transport would ignore them): a refused answer that kept its turn would leave the next call waiting out the
     pool timeout (PoolTimeout) instead of being answered."""
-    limits = httpx.Limits(max_connections=1)
-    timeout = httpx.Timeout(5.0, pool=2.0)
+    args = {**httpx_args(make_auth()), "limits": httpx.Limits(max_connections=1)}
     with plain_answer(64 * MiB, chunked=chunked) as url:
-        async with httpx.AsyncClient(**httpx_args(make_auth()), limits=limits, timeout=timeout) as client:
+        client = Client(base_url=url, httpx_args=args, timeout=httpx.Timeout(5.0, pool=2.0))
+        async with client.get_async_httpx_client() as http:
             tracemalloc.start()
             try:
                 with pytest.raises(ResponseTooLargeError, match="more than 4194304 bytes") as caught:
-                    await client.get(url + "/v3/big")
+                    await http.get("/v3/big")
                 _, peak = tracemalloc.get_traced_memory()
             finally:
                 tracemalloc.stop()
             assert (caught.value.request_id, caught.value.status_code) == ("big-1", 200)
             assert peak < DEFAULT_MAX_BODY_SIZE + 8 * MiB  # the answer is 64 MiB
-            answer = await client.get(url + "/v3/ok/FC1")
+            answer = await http.get("/v3/ok/FC1")
     assert answer.status_code == 200 and answer.json()["collection_id"] == "FC1"
 
 
@@ -148,8 +150,80 @@ async def test_the_limit_counts_plain_async_bodies_to_the_byte() -> None:
                 await get_face_collection.asyncio("FC1", client=client)
 
 
-async def test_an_answer_read_whole_still_times_the_call() -> None:
-    with hostile_server(signed_collection) as url:
-        async with httpx.AsyncClient(**httpx_args(make_auth())) as client:
+SETUPS = ["httpx_args", "auth and aiohttp_transport"]
+
+
+def async_client(setup: str, auth: WeChatPayAuth, **kwargs: Any) -> httpx.AsyncClient:
+    """The pool under the retry transport (it reads plain answers whole), or given to httpx with the auth (it
+    streams them to the flow, which alone hands them on as httpx expects)."""
+    if setup == "httpx_args":
+        return httpx.AsyncClient(**httpx_args(auth, retry=None), **kwargs)
+    return httpx.AsyncClient(auth=auth, transport=aiohttp_transport(), **kwargs)
+
+
+@pytest.mark.parametrize("setup", SETUPS)
+async def test_an_answer_and_a_redirect_are_timed(setup: str) -> None:
+    def answer(path: str, headers: dict[str, str], out: IO[bytes]) -> None:
+        if path.endswith("/moved"):
+            write_answer(out, 302, {"Location": "/v3/ok/FC1"}, b"moved")
+        else:
+            signed_collection(path, headers, out)
+
+    with hostile_server(answer) as url:
+        async with async_client(setup, make_auth(), follow_redirects=True) as client:
+            answer = await client.get(url + "/v3/moved")
+    [moved] = answer.history
+    assert answer.status_code == 200 and moved.status_code == 302
+    assert answer.elapsed.total_seconds() > 0 and moved.elapsed.total_seconds() > 0
+
+
+@pytest.mark.parametrize("setup", SETUPS)
+async def test_a_dripping_plain_body_ends_at_the_deadline(setup: str) -> None:
+    """A byte every 50 ms, each read well within the read timeout: only the call's deadline (0.5 s) ends it."""
+    body = json.dumps({**COLLECTION, "note": "x" * 200}).encode()
+
+    def answer(path: str, headers: dict[str, str], out: IO[bytes]) -> None:
+        head = {**signed_response_headers(body, timestamp=int(time.time())), "Content-Length": str(len(body))}
+        out.write(("HTTP/1.1 200 OK\r\n" + "".join(f"{k}: {v}\r\n" for k, v in head.items()) + "\r\n").encode())
+        for index in range(len(body)):
+            out.write(body[index : index + 1])
+            out.flush()
+            time.sleep(0.05)
+
+    with hostile_server(answer) as url:
+        async with async_client(setup, make_auth(deadline=0.5), timeout=2.0) as client:
+            started = time.monotonic()
+            with pytest.raises(DeadlineExceededError):
+                await client.get(url + "/v3/x")
+    assert time.monotonic() - started < 5  # the drip takes 15 s
+
+
+@pytest.mark.parametrize("setup", SETUPS)
+async def test_any_byte_in_the_reason_phrase_is_kept(setup: str) -> None:
+    """aiohttp decodes the status line's reason with surrogateescape; httpx gets the bytes back (h11 takes them too)."""
+    body = collection("/v3/ok/FC1")
+
+    def answer(path: str, headers: dict[str, str], out: IO[bytes]) -> None:
+        head = {**signed_response_headers(body, timestamp=int(time.time())), "Content-Length": str(len(body))}
+        fields = "".join(f"{name}: {value}\r\n" for name, value in head.items()).encode()
+        out.write(b"HTTP/1.1 200 \xff\xfe OK\r\n" + fields + b"\r\n" + body)
+        out.flush()
+
+    with hostile_server(answer) as url:
+        async with async_client(setup, make_auth()) as client:
             answer = await client.get(url + "/v3/ok/FC1")
-    assert answer.is_closed and answer.elapsed.total_seconds() > 0
+    assert answer.status_code == 200 and answer.extensions["reason_phrase"] == b"\xff\xfe OK"
+
+
+@pytest.mark.parametrize("setup", SETUPS)
+async def test_malformed_framing_is_an_httpx_protocol_error(setup: str) -> None:
+    """Two Content-Length fields that disagree: aiohttp's ClientResponseError, which httpx-aiohttp lets escape."""
+
+    def answer(path: str, headers: dict[str, str], out: IO[bytes]) -> None:
+        out.write(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 5\r\n\r\nabcde")
+        out.flush()
+
+    with hostile_server(answer) as url:
+        async with async_client(setup, make_auth()) as client:
+            with pytest.raises(httpx.RemoteProtocolError):
+                await client.get(url + "/v3/x")

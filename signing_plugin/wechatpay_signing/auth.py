@@ -22,7 +22,7 @@ from .limits import (
     deadline_of,
     drop_stream,
     read_body,
-    start_limits,
+    start_deadline,
 )
 from .logs import logger, redact_httpcore_traces
 from .notifications import Headers, Notification, parse_with_cipher
@@ -303,7 +303,7 @@ class WeChatPayAuth(httpx.Auth):
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.read()
         request = self._encrypt_sensitive_fields(request)
-        start_limits(request, self.max_body_size, self.deadline)
+        start_deadline(request, self.deadline)
         self.sign(request)
         _flow_started(request)
         try:
@@ -326,7 +326,7 @@ class WeChatPayAuth(httpx.Auth):
 
             await anyio.to_thread.run_sync(refresh)
         request = self._encrypt_sensitive_fields(request)
-        start_limits(request, self.max_body_size, self.deadline)
+        start_deadline(request, self.deadline)
         self.sign(request)
         _flow_started(request)
         try:

@@ -3,9 +3,9 @@
 httpx's timeouts are per operation (connect, each read): a server that drips a byte every 0.4 s never trips a 1 s
 read timeout. And httpx decodes gzip in full: 200 KiB of gzip can grow to 200 MiB. The auth flow and the retry
 transport read every body through ``read_body``/``aread_body``, which stop at ``max_body_size`` decoded bytes and at
-the call's deadline; the async pool reads a plain body whole itself, within the same limits, which the flow keeps
-on the request (``start_limits``). They read an httpx2 answer too (``WeChatPayAuth.for_httpx2``), with httpx2's own
-stream classes.
+the call's deadline. Under the retry transport, which puts the size on the request (``MAX_BODY_SIZE_EXTENSION``),
+the async pool reads a plain body whole itself, within it. They read an httpx2 answer too
+(``WeChatPayAuth.for_httpx2``), with httpx2's own stream classes.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ DEFAULT_DEADLINE = 30.0
 """Seconds one call may take in all: every attempt, its retries and their waits, and every read."""
 
 DEADLINE_EXTENSION = "wechatpay_signing.deadline"  # the call's deadline, time.monotonic(), kept on the request
-# The auth's max_body_size, kept on the request: a transport that knows it may read the whole answer itself.
+# The auth's max_body_size, put on the request by the retry layer, which hands an answer read by the transport on
+# to httpx as it should be (``hand_on``): a transport that finds it may read the whole answer itself.
 MAX_BODY_SIZE_EXTENSION = "wechatpay_signing.max_body_size"
 # A compressed body is fed to its decoder in pieces this small, so that no single piece can decode to more than
 # about 1 MiB (deflate expands at most ~1032 times) before the size is checked.
@@ -43,12 +44,6 @@ class ResponseTooLargeError(AnswerError):
 
 class DeadlineExceededError(WeChatPayError, TimeoutError):
     """The call took longer than its deadline (``WeChatPayAuth.deadline``), whatever each read's timeout."""
-
-
-def start_limits(request: httpx.Request, max_body_size: int, seconds: float | None) -> None:
-    """Keep the call's limits on its request: its body size and its deadline (``start_deadline``)."""
-    request.extensions[MAX_BODY_SIZE_EXTENSION] = max_body_size
-    start_deadline(request, seconds)
 
 
 def start_deadline(request: httpx.Request, seconds: float | None) -> None:

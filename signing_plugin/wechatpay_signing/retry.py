@@ -18,7 +18,15 @@ from . import transports
 from .auth import SENT_TO, SIGNED_BY_AUTH, WeChatPayAuth, origin_of
 from .call_deadlines import call_deadline
 from .errors import AnswerError, ConfigurationError
-from .limits import DeadlineExceededError, aread_body, deadline_of, fit_timeouts, hand_on, read_body
+from .limits import (
+    MAX_BODY_SIZE_EXTENSION,
+    DeadlineExceededError,
+    aread_body,
+    deadline_of,
+    fit_timeouts,
+    hand_on,
+    read_body,
+)
 from .text import shown
 from .transports import TransportSettings
 
@@ -174,6 +182,8 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
     async def _send_async(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
         start = time.perf_counter()
         await self._aprepare(request)
+        # The async pool may read a plain answer whole within this size; it is read or refused here either way.
+        request.extensions[MAX_BODY_SIZE_EXTENSION] = self._auth.max_body_size
         response = await self._async().handle_async_request(request)
         await aread_body(response, self._auth.max_body_size, deadline)
         hand_on(response, start)

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from .errors import ConfigurationError
-from .limits import MAX_BODY_SIZE_EXTENSION, DeadlineExceededError, deadline_of, is_encoded, too_large_answer
+from .limits import MAX_BODY_SIZE_EXTENSION, is_encoded, too_large_answer
 from .protocol import REQUEST_ID
 
 CertTypes = str | tuple[str, str] | tuple[str, str, str]
@@ -123,7 +123,6 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
     """An ``httpx_aiohttp.AiohttpTransport`` (kwargs go to it). ``httpx_args`` uses one already for async calls."""
     # Imported here: aiohttp takes longer to import than httpx, and sync-only users never need it.
     import asyncio
-    import time
 
     import aiohttp
     import yarl
@@ -137,11 +136,12 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
         flight). Here a FIFO semaphore of the pool's size admits them, so aiohttp never queues; the pool timeout
         bounds the wait.
 
-        An answer to a signing flow, which puts its ``max_body_size`` on the request, is read here whole, within that
-        size and the call's deadline, and handed on read, sparing httpx-aiohttp's and httpx's stream objects (about
-        30 µs of CPU a call at 200 in flight, measured). A compressed answer, or one to any other caller, is handed
-        on as a stream, and the turn ends when it is closed: read to its end, or abandoned, which drops the
-        connection. Decoding is never done here: unbounded, a gzip bomb decoded in full before the limit saw it.
+        Under the retry transport, which puts the auth's ``max_body_size`` on the request, ends the call at its
+        deadline and hands every answer on as httpx expects (``limits.hand_on``), a plain answer is read here whole,
+        within that size, and handed on read: no httpx-aiohttp or httpx stream objects (about 30 µs of CPU a call at
+        200 in flight, measured). A compressed answer, or one to any other caller, is handed on as a stream, and the
+        turn ends when it is closed: read to its end, or abandoned, which drops the connection. Decoding is never
+        done here: unbounded, a gzip bomb decoded in full before the limit saw it.
         """
 
         def __init__(self, **kwargs: Any) -> None:
@@ -165,13 +165,19 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
             return response
 
         async def _answer(self, request: httpx.Request) -> httpx.Response:
-            answer = await self._send(request)
-            max_size = request.extensions.get(MAX_BODY_SIZE_EXTENSION)
-            # Every Content-Encoding field: httpx decodes with all of them, aiohttp's get() gives the first.
-            encodings = answer.headers.getall("Content-Encoding", ())
-            if not isinstance(max_size, int) or any(is_encoded(value) for value in encodings):
-                return self._streaming(request, answer)
-            return self._read(request, answer, await _whole_body(answer, max_size, deadline_of(request)))
+            try:
+                with map_aiohttp_exceptions():
+                    answer = await self._send(request)
+                    max_size = request.extensions.get(MAX_BODY_SIZE_EXTENSION)
+                    # Every Content-Encoding field: httpx decodes with all of them, aiohttp's get() gives the first.
+                    encodings = answer.headers.getall("Content-Encoding", ())
+                    if not isinstance(max_size, int) or any(is_encoded(value) for value in encodings):
+                        return self._streaming(request, answer)
+                    return self._read(request, answer, await _whole_body(answer, max_size))
+            except httpx.ConnectTimeout as error:
+                raise _without_false_timeout(error, request) from error.__cause__
+            except aiohttp.ClientResponseError as error:  # a malformed status line or headers: httpx-aiohttp maps none
+                raise httpx.RemoteProtocolError(str(error), request=request) from error
 
         @staticmethod
         async def _take_turn(turns: asyncio.Semaphore, request: httpx.Request) -> None:
@@ -197,38 +203,38 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
                 data = request.stream  # type: ignore[assignment]
                 request.headers.pop("transfer-encoding", None)  # aiohttp chunks it itself
             proxy = self.proxy
-            try:
-                with map_aiohttp_exceptions():
-                    return await self.client.request(
-                        request.method,
-                        yarl.URL(str(request.url), encoded=True),
-                        headers=request.headers,
-                        data=data,
-                        allow_redirects=False,
-                        auto_decompress=False,
-                        compress=False,
-                        timeout=aiohttp.ClientTimeout(
-                            sock_connect=timeout.get("connect"),
-                            sock_read=timeout.get("read"),
-                            connect=timeout.get("pool"),
-                        ),
-                        server_hostname=request.extensions.get("sni_hostname"),
-                        proxy=str(proxy.url) if proxy else None,
-                        proxy_auth=aiohttp.BasicAuth(*proxy.auth) if proxy and proxy.auth else None,
-                        proxy_headers=proxy.headers if proxy else None,
-                    )
-            except httpx.ConnectTimeout as error:
-                raise _without_false_timeout(error, request) from error.__cause__
+            return await self.client.request(
+                request.method,
+                yarl.URL(str(request.url), encoded=True),
+                headers=request.headers,
+                data=data,
+                allow_redirects=False,
+                auto_decompress=False,
+                compress=False,
+                timeout=aiohttp.ClientTimeout(
+                    sock_connect=timeout.get("connect"),
+                    sock_read=timeout.get("read"),
+                    connect=timeout.get("pool"),
+                ),
+                server_hostname=request.extensions.get("sni_hostname"),
+                proxy=str(proxy.url) if proxy else None,
+                proxy_auth=aiohttp.BasicAuth(*proxy.auth) if proxy and proxy.auth else None,
+                proxy_headers=proxy.headers if proxy else None,
+            )
 
         @staticmethod
         def _streaming(request: httpx.Request, answer: aiohttp.ClientResponse) -> httpx.Response:
-            return httpx.Response(
-                answer.status,
-                headers=answer.raw_headers,
-                stream=AiohttpResponseStream(answer),
-                request=request,
-                extensions=_extensions(answer),
-            )
+            try:
+                return httpx.Response(
+                    answer.status,
+                    headers=answer.raw_headers,
+                    stream=AiohttpResponseStream(answer),
+                    request=request,
+                    extensions=_extensions(answer),
+                )
+            except BaseException:
+                answer.close()
+                raise
 
         @staticmethod
         def _read(request: httpx.Request, answer: aiohttp.ClientResponse, body: bytes) -> httpx.Response:
@@ -244,19 +250,16 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
             response._content = body
             return response
 
-    async def _whole_body(answer: aiohttp.ClientResponse, max_size: int, deadline: float | None) -> bytes:
-        """The body, refused past ``max_size`` bytes or the deadline; the connection goes back to the pool, or is
-        dropped when the body is not read to its end."""
+    async def _whole_body(answer: aiohttp.ClientResponse, max_size: int) -> bytes:
+        """The body, refused past ``max_size`` bytes; the connection goes back to the pool, or is dropped when the
+        body is not read to its end. The retry transport's timeout ends the read at the call's deadline."""
         try:
-            with map_aiohttp_exceptions():
-                chunks, size = [], 0
-                while chunk := await answer.content.readany():
-                    size += len(chunk)
-                    if size > max_size:
-                        raise too_large_answer(answer.headers.get(REQUEST_ID), answer.status, max_size)
-                    if deadline is not None and time.monotonic() > deadline:
-                        raise DeadlineExceededError("the call's deadline passed while the answer was still arriving")
-                    chunks.append(chunk)
+            chunks, size = [], 0
+            while chunk := await answer.content.readany():
+                size += len(chunk)
+                if size > max_size:
+                    raise too_large_answer(answer.headers.get(REQUEST_ID), answer.status, max_size)
+                chunks.append(chunk)
         except BaseException:
             answer.close()
             raise
@@ -266,7 +269,8 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
     def _extensions(answer: aiohttp.ClientResponse) -> dict[str, Any]:
         extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
         if answer.reason:
-            extensions["reason_phrase"] = answer.reason.encode()
+            # aiohttp decoded the reason phrase with surrogateescape: any byte may be there.
+            extensions["reason_phrase"] = answer.reason.encode("utf-8", "surrogateescape")
         return extensions
 
     return Transport(**kwargs)
