@@ -171,10 +171,10 @@ async def test_an_answer_and_a_redirect_are_timed(setup: str) -> None:
 
     with hostile_server(answer) as url:
         async with async_client(setup, make_auth(), follow_redirects=True) as client:
-            answer = await client.get(url + "/v3/moved")
-    [moved] = answer.history
-    assert answer.status_code == 200 and moved.status_code == 302
-    assert answer.elapsed.total_seconds() > 0 and moved.elapsed.total_seconds() > 0
+            response = await client.get(url + "/v3/moved")
+    [moved] = response.history
+    assert response.status_code == 200 and moved.status_code == 302
+    assert response.elapsed.total_seconds() > 0 and moved.elapsed.total_seconds() > 0
 
 
 @pytest.mark.parametrize("setup", SETUPS)
@@ -211,8 +211,8 @@ async def test_any_byte_in_the_reason_phrase_is_kept(setup: str) -> None:
 
     with hostile_server(answer) as url:
         async with async_client(setup, make_auth()) as client:
-            answer = await client.get(url + "/v3/ok/FC1")
-    assert answer.status_code == 200 and answer.extensions["reason_phrase"] == b"\xff\xfe OK"
+            response = await client.get(url + "/v3/ok/FC1")
+    assert response.status_code == 200 and response.extensions["reason_phrase"] == b"\xff\xfe OK"
 
 
 @pytest.mark.parametrize("setup", SETUPS)
