@@ -138,7 +138,7 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
 
         Under the retry transport, which puts the auth's ``max_body_size`` on the request, ends the call at its
         deadline and hands every answer on as httpx expects (``limits.hand_on``), a plain answer is read here whole,
-        within that size, and handed on read: no httpx-aiohttp or httpx stream objects (about 30 µs of CPU a call at
+        within that size, and handed on read: no httpx-aiohttp or httpx stream objects (20–30 µs of CPU a call at
         200 in flight, measured). A compressed answer, or one to any other caller, is handed on as a stream, and the
         turn ends when it is closed: read to its end, or abandoned, which drops the connection. Decoding is never
         done here: unbounded, a gzip bomb decoded in full before the limit saw it.
