@@ -245,8 +245,8 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
                 request=request,
                 extensions=_extensions(answer),
             )
-            # Read, but open: httpx times the call (``elapsed``) when the flow closes it. httpx's read() keeps a
-            # body in the same attribute.
+            # Read, but open, as ``limits.hand_on`` leaves an answer: httpx times the call (``elapsed``) when it is
+            # closed. httpx's read() keeps a body in the same attribute.
             response._content = body
             return response
 
