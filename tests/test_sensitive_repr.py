@@ -28,8 +28,9 @@ from wechatpay_signing import (
 )
 
 from .operations import resolve, spec
+from .support import raised
 from .test_client import make_auth
-from .test_traceback_secrets import leaked, raised
+from .test_traceback_secrets import leaked
 
 SENSITIVE = "x-wechatpay-sensitive"
 

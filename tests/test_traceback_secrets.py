@@ -28,7 +28,7 @@ from wechatpay_signing import (
     load_private_key,
 )
 
-from .support import FIXTURES, MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID, pem, signed_response_headers
+from .support import FIXTURES, MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID, pem, raised, signed_response_headers
 
 TESTS = str(Path(__file__).parent)
 APIV3_KEY = "S3cretApiV3Key0123456789abcdefXY"  # 32 characters
@@ -64,14 +64,6 @@ def leaked(error: BaseException, secrets: list[str]) -> list[str]:
                     found += [f"{frame.f_code.co_name}.{name}" for secret in secrets if secret in text]
             traceback = traceback.tb_next
     return found
-
-
-def raised(action: Callable[[], object]) -> BaseException:
-    try:
-        action()
-    except Exception as error:
-        return error
-    raise AssertionError("no error was raised")
 
 
 def signer() -> MerchantSigner:

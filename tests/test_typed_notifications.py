@@ -32,10 +32,11 @@ from .support import (
     PUBLIC_KEY_ID,
     USER_STATE_CHANGE,
     pem,
+    raised,
     signed_notification,
     signed_response_headers,
 )
-from .test_traceback_secrets import leaked, raised
+from .test_traceback_secrets import leaked
 
 ROOT = Path(__file__).parents[1]
 NOW = 1_764_460_800
