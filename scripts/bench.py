@@ -1,9 +1,9 @@
 """Benchmark: this client against the crypto, bare httpx, a minimal reference and wechatpayv3, in one run.
 
 Two halves. The loopback half (below) measures plain HTTP on loopback, sequential and up to 50 in flight. The
-realistic half (scripts/bench_realistic.py) adds TLS, 0/5/30 ms of latency, up to 1,000 in flight and threads
-sharing a sync client, with minimal hand-written clients and wechatpayv3 on the same server. ``--quick`` runs the
-realistic half only, at 30 ms, in a few minutes.
+realistic half (scripts/bench_realistic.py) adds TLS, a server 0/5/30 ms of network round trip away (handshakes
+included), up to 1,000 in flight and threads sharing a sync client, with minimal hand-written clients and wechatpayv3
+on the same server. ``--quick`` runs the realistic half only, at 30 ms, in a few minutes.
 
 A loopback server (scripts/bench_server.py) in another process answers the face-collection GET with a validly
 signed response; client and server are pinned to different cores where there are two. Every figure is the median
@@ -230,8 +230,8 @@ def run_realistic(
     print(f"\nmachine: {machine()}")
     pinning = "pinned apart" if server_cpu is not None else "not pinned"
     print(
-        f"realistic: TLS, {', '.join(map(str, plan.delays_ms))} ms added latency; a fresh process per row for"
-        f" {plan.seconds:g} s after warming up; server and client {pinning}"
+        f"realistic: TLS, {', '.join(map(str, plan.delays_ms))} ms network round trip (handshakes included);"
+        f" a fresh process per row for {plan.seconds:g} s after warming up; server and client {pinning}"
     )
     sample_server, url = bench_realistic.start_server(folder, tls, 0, server_cpu)
     try:

@@ -1,10 +1,12 @@
 """The realistic half of ``make bench``: TLS, a server tens of milliseconds away, hundreds of calls in flight.
 
-For each added latency a TLS server (scripts/bench_server.py, a CA made by ``wechatpay_sandbox.tls``) runs pinned to
-one core; each row is a fresh process (scripts/bench_worker.py) pinned to the other, one client under one load, for a
-fixed time. Beside this client run, on the same server in the same run: a minimal aiohttp + cryptography client
-(async), a minimal httpx + cryptography client (sync) and wechatpayv3. Each row's ratio is to the minimal client of
-its kind under the same load, and to the one-core floor: 1 / (RSA sign + verify + the cheapest round trip's CPU).
+For each network round trip a TLS server (scripts/bench_server.py, a CA made by ``wechatpay_sandbox.tls``) runs
+pinned to one core, that round trip away, handshakes included: a call on a kept-alive connection costs one round trip,
+one on a new TLS connection three (TCP, TLS 1.3, then the request). Each row is a fresh process
+(scripts/bench_worker.py) pinned to the other core, one client under one load, for a fixed time. Beside this client
+run, on the same server in the same run: a minimal aiohttp + cryptography client (async), a minimal httpx +
+cryptography client (sync) and wechatpayv3. Each row's ratio is to the minimal client of its kind under the same load,
+and to the one-core floor: 1 / (RSA sign + verify + the cheapest round trip's CPU).
 """
 
 from __future__ import annotations
