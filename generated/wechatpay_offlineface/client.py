@@ -39,7 +39,8 @@ class _CookiesWhenSet(httpx.Cookies):
     """
 
     def extract_cookies(self, response: httpx.Response) -> None:
-        if "set-cookie" in response.headers or "set-cookie2" in response.headers:
+        # get_list, not "in": httpx's __contains__ raises and catches a KeyError for each header it lacks.
+        if response.headers.get_list("set-cookie") or response.headers.get_list("set-cookie2"):
             super().extract_cookies(response)
 
 
@@ -64,7 +65,8 @@ def _joined(base_url: httpx.URL, url: httpx.URL | str) -> httpx.URL | None:
         return None
     joined = httpx.URL.__new__(httpx.URL)
     # httpx's join: the base URL's path, which ends in "/" (or is empty), then the path without its leading "/".
-    joined._uri_reference = base._replace(path=(base.path or "/") + url[1:])
+    path = (base.path or "/") + url[1:]
+    joined._uri_reference = type(base)(base.scheme, base.userinfo, base.host, base.port, path, None, None)
     return joined
 
 

@@ -225,6 +225,12 @@ def hand_on(response: httpx.Response, start: float) -> None:
     response.is_closed = False
 
 
+def handed_on(response: httpx.Response, max_size: int) -> bool:
+    """Whether a transport's answer is already as ``hand_on`` leaves one: read within ``max_size``, still open, and
+    no redirect (whose ``elapsed`` ``hand_on`` sets). The aiohttp pool reads a plain answer so."""
+    return not response.is_closed and not response.has_redirect_location and _already_read(response, max_size)
+
+
 def drop_stream(response: httpx.Response) -> None:
     """Replace the stream of an answer read and closed by its body (the same bytes), which no one reads again.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
@@ -25,6 +26,7 @@ from .limits import (
     deadline_of,
     fit_timeouts,
     hand_on,
+    handed_on,
     read_body,
 )
 from .text import shown
@@ -132,11 +134,6 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
             request.read()  # a redirect's request shares the body stream of the one it replaces
             self._auth.sign(request)
 
-    async def _aprepare(self, request: httpx.Request) -> None:
-        if self._sent_before(request):
-            await request.aread()
-            self._auth.sign(request)
-
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         start = time.perf_counter()
         deadline = deadline_of(request)
@@ -160,13 +157,12 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
         import asyncio  # loaded by the event loop already; not imported with the package
 
         try:
-            asyncio.get_running_loop()
-            on_asyncio = True
+            on_asyncio: asyncio.Timeout | None = asyncio.timeout(seconds)
         except RuntimeError:  # another event loop (trio)
-            on_asyncio = False
+            on_asyncio = None
         try:
-            if on_asyncio:  # asyncio's own timeout: about half the CPU of anyio's cancel scope, on every call
-                async with asyncio.timeout(seconds):
+            if on_asyncio is not None:  # asyncio's own timeout: about half the CPU of anyio's cancel scope
+                async with on_asyncio:
                     return await self._send_async(request, deadline)
             import anyio  # with httpx
 
@@ -181,12 +177,15 @@ class _FreshlySigned(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     async def _send_async(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
         start = time.perf_counter()
-        await self._aprepare(request)
+        if self._sent_before(request):
+            await request.aread()
+            self._auth.sign(request)
         # The async pool may read a plain answer whole within this size; it is read or refused here either way.
         request.extensions[MAX_BODY_SIZE_EXTENSION] = self._auth.max_body_size
         response = await self._async().handle_async_request(request)
-        await aread_body(response, self._auth.max_body_size, deadline)
-        hand_on(response, start)
+        if not handed_on(response, self._auth.max_body_size):  # the aiohttp pool's whole read is handed on already
+            await aread_body(response, self._auth.max_body_size, deadline)
+            hand_on(response, start)
         return response
 
     def close(self) -> None:
@@ -243,9 +242,10 @@ class SigningTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         assert isinstance(self._outer, httpx.BaseTransport)  # noqa: S101 - both kinds are both
         return self._outer.handle_request(request)
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_async_request(self, request: httpx.Request) -> Coroutine[Any, Any, httpx.Response]:
+        # The layer below's coroutine, not one of this layer's own around it: one frame fewer on every call.
         assert isinstance(self._outer, httpx.AsyncBaseTransport)  # noqa: S101 - both kinds are both
-        return await self._outer.handle_async_request(request)
+        return self._outer.handle_async_request(request)
 
     def close(self) -> None:
         assert isinstance(self._outer, httpx.BaseTransport)  # noqa: S101

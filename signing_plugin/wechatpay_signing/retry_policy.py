@@ -6,6 +6,9 @@ Imported when the first policy is made, not with the package: httpx-retries load
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
+from typing import Any
+
 import httpx
 from httpx_retries import Retry, RetryTransport
 
@@ -56,6 +59,6 @@ class IdempotentAwareRetryTransport(RetryTransport):
         self._allow_if_idempotent(request)
         return super().handle_request(request)
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_async_request(self, request: httpx.Request) -> Coroutine[Any, Any, httpx.Response]:
         self._allow_if_idempotent(request)
-        return await super().handle_async_request(request)
+        return super().handle_async_request(request)  # its coroutine: no frame of this layer's own per call

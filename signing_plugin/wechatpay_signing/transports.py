@@ -166,18 +166,23 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
 
         async def _answer(self, request: httpx.Request) -> httpx.Response:
             try:
-                with map_aiohttp_exceptions():
-                    answer = await self._send(request)
-                    max_size = request.extensions.get(MAX_BODY_SIZE_EXTENSION)
-                    # Every Content-Encoding field: httpx decodes with all of them, aiohttp's get() gives the first.
-                    encodings = answer.headers.getall("Content-Encoding", ())
-                    if not isinstance(max_size, int) or any(is_encoded(value) for value in encodings):
-                        return self._streaming(request, answer)
-                    return self._read(request, answer, await _whole_body(answer, max_size))
-            except httpx.ConnectTimeout as error:
-                raise _without_false_timeout(error, request) from error.__cause__
-            except aiohttp.ClientResponseError as error:  # a malformed status line or headers: httpx-aiohttp maps none
-                raise httpx.RemoteProtocolError(str(error), request=request) from error
+                answer = await self._send(request)
+                max_size = request.extensions.get(MAX_BODY_SIZE_EXTENSION)
+                # Every Content-Encoding field: httpx decodes with all of them, aiohttp's get() gives the first.
+                encodings = answer.headers.getall("Content-Encoding", ())
+                if not isinstance(max_size, int) or any(is_encoded(value) for value in encodings):
+                    return self._streaming(request, answer)
+                return self._read(request, answer, await _whole_body(answer, max_size))
+            except Exception as error:
+                mapped = _mapped(error)
+                if isinstance(mapped, httpx.ConnectTimeout):
+                    raise _without_false_timeout(mapped, request) from error
+                if mapped is error and isinstance(error, aiohttp.ClientResponseError):
+                    # A malformed status line or headers: httpx-aiohttp maps none.
+                    raise httpx.RemoteProtocolError(str(error), request=request) from error
+                if mapped is error:
+                    raise
+                raise mapped from error
 
         @staticmethod
         async def _take_turn(turns: asyncio.Semaphore, request: httpx.Request) -> None:
@@ -211,11 +216,7 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
                 allow_redirects=False,
                 auto_decompress=False,
                 compress=False,
-                timeout=aiohttp.ClientTimeout(
-                    sock_connect=timeout.get("connect"),
-                    sock_read=timeout.get("read"),
-                    connect=timeout.get("pool"),
-                ),
+                timeout=_timeout(timeout.get("connect"), timeout.get("read"), timeout.get("pool")),
                 server_hostname=request.extensions.get("sni_hostname"),
                 proxy=str(proxy.url) if proxy else None,
                 proxy_auth=aiohttp.BasicAuth(*proxy.auth) if proxy and proxy.auth else None,
@@ -265,6 +266,23 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
             raise
         answer.release()
         return b"".join(chunks)
+
+    def _mapped(error: Exception) -> Exception:
+        """The httpx error httpx-aiohttp makes of an aiohttp one, or ``error`` itself when it maps none.
+
+        Its mapping is a context manager: entered here, once something failed, rather than around every call.
+        """
+        try:
+            with map_aiohttp_exceptions():
+                raise error
+        except Exception as mapped:  # whatever it is, it is handed back to be raised
+            return mapped
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @functools.lru_cache(maxsize=256)
+    def _timeout(connect: float | None, read: float | None, pool: float | None) -> aiohttp.ClientTimeout:
+        # One object for the settings most calls share (an attrs class: ~2 µs to build on every call).
+        return aiohttp.ClientTimeout(sock_connect=connect, sock_read=read, connect=pool)
 
     def _extensions(answer: aiohttp.ClientResponse) -> dict[str, Any]:
         extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
