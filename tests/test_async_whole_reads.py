@@ -227,3 +227,22 @@ async def test_malformed_framing_is_an_httpx_protocol_error(setup: str) -> None:
         async with async_client(setup, make_auth()) as client:
             with pytest.raises(httpx.RemoteProtocolError):
                 await client.get(url + "/v3/x")
+
+
+@pytest.mark.parametrize("setup", SETUPS)
+async def test_a_tls_handshake_that_never_ends_is_cut_by_the_connect_timeout(setup: str) -> None:
+    """A server that accepts the connection and says nothing: the connect timeout bounds the TLS handshake, not
+    the read timeout or the deadline (aiohttp gets no pool timeout under the turns, which do the waiting)."""
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    try:
+        port = listener.getsockname()[1]
+        timeout = httpx.Timeout(20.0, connect=0.3)
+        async with async_client(setup, make_auth(), timeout=timeout) as client:
+            started = time.monotonic()
+            with pytest.raises(httpx.ConnectTimeout):
+                await client.get(f"https://127.0.0.1:{port}/v3/x")
+            assert time.monotonic() - started < 5
+    finally:
+        listener.close()

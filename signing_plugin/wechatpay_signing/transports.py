@@ -216,7 +216,12 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
                 allow_redirects=False,
                 auto_decompress=False,
                 compress=False,
-                timeout=_timeout(timeout.get("connect"), timeout.get("read"), timeout.get("pool")),
+                # aiohttp's connect timeout is its pool wait plus the connection's set-up; with turns, the wait is
+                # theirs (the pool timeout, in _take_turn) and aiohttp never queues, and sock_connect bounds the
+                # set-up, TLS handshake included. One timer fewer on every call.
+                timeout=_timeout(
+                    timeout.get("connect"), timeout.get("read"), None if self._turns else timeout.get("pool")
+                ),
                 server_hostname=request.extensions.get("sni_hostname"),
                 proxy=str(proxy.url) if proxy else None,
                 proxy_auth=aiohttp.BasicAuth(*proxy.auth) if proxy and proxy.auth else None,
