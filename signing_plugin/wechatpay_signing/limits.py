@@ -59,11 +59,18 @@ def fit_timeouts(request: httpx.Request, deadline: float) -> None:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise DeadlineExceededError(f"the call's deadline passed before {request.method} {request.url.path} was sent")
-    timeouts = dict(request.extensions.get("timeout") or {})
-    for name in ("connect", "read", "write", "pool"):
-        current = timeouts.get(name)
-        timeouts[name] = remaining if current is None else min(current, remaining)
-    request.extensions["timeout"] = timeouts
+    timeouts = request.extensions.get("timeout") or {}
+    current = [timeouts.get(name) for name in _TIMEOUT_NAMES]
+    if all(value is not None and value <= remaining for value in current):
+        return  # every one ends before the deadline, as on most calls: nothing to fit, nothing to copy
+    fitted = {
+        name: remaining if value is None else min(value, remaining)
+        for name, value in zip(_TIMEOUT_NAMES, current, strict=True)
+    }
+    request.extensions["timeout"] = {**timeouts, **fitted}
+
+
+_TIMEOUT_NAMES = ("connect", "read", "write", "pool")  # httpx's, as a request's "timeout" extension holds them
 
 
 def deadline_of(request: httpx.Request) -> float | None:
