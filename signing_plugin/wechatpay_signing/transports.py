@@ -122,19 +122,19 @@ def async_transport(settings: TransportSettings) -> httpx.AsyncBaseTransport:
 def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
     """An ``httpx_aiohttp.AiohttpTransport`` (kwargs go to it). ``httpx_args`` uses one already for async calls."""
     # Imported here: aiohttp takes longer to import than httpx, and sync-only users never need it.
-    import asyncio
-
     import aiohttp
     import yarl
     from httpx_aiohttp.transport import AiohttpResponseStream, AiohttpTransport, map_aiohttp_exceptions
+
+    from .turns import Turns
 
     class Transport(AiohttpTransport):
         """Callers wait their turn for a connection, first come first served, until their answer's body is read.
 
         aiohttp hands a freed connection to whichever request asks next, before the ones already waiting: with more
         calls in flight than connections, some waited seconds while others never queued (p99 70x p50 at 1,000 in
-        flight). Here a FIFO semaphore of the pool's size admits them, so aiohttp never queues; the pool timeout
-        bounds the wait.
+        flight). Here turns of the pool's size (``Turns``) admit them in order, so aiohttp never queues; the pool
+        timeout bounds the wait.
 
         Under the retry transport, which puts the auth's ``max_body_size`` on the request, ends the call at its
         deadline and hands every answer on as httpx expects (``limits.hand_on``), a plain answer is read here whole,
@@ -147,7 +147,7 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(**kwargs)
             limit = self.limits.max_connections
-            self._turns = asyncio.Semaphore(limit) if limit else None
+            self._turns = Turns(limit) if limit else None
 
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
             if self._turns is None:
@@ -156,12 +156,12 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
             try:
                 response = await self._answer(request)
             except BaseException:
-                self._turns.release()
+                self._turns.give_back()
                 raise
             if isinstance(response.stream, AiohttpResponseStream):
-                response.stream = _TurnEndsWhenClosed(response.stream, self._turns.release)
+                response.stream = _TurnEndsWhenClosed(response.stream, self._turns.give_back)
             else:  # read whole: its connection is back in the pool
-                self._turns.release()
+                self._turns.give_back()
             return response
 
         async def _answer(self, request: httpx.Request) -> httpx.Response:
@@ -185,14 +185,11 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
                 raise mapped from error
 
         @staticmethod
-        async def _take_turn(turns: asyncio.Semaphore, request: httpx.Request) -> None:
-            if not turns.locked():  # acquire() returns at once: no timer (~9 µs per call)
-                await turns.acquire()
+        async def _take_turn(turns: Turns, request: httpx.Request) -> None:
+            if turns.take_now():
                 return
-            pool_timeout = request.extensions.get("timeout", {}).get("pool")
             try:
-                async with asyncio.timeout(pool_timeout):
-                    await turns.acquire()
+                await turns.take(request.extensions.get("timeout", {}).get("pool"))
             except TimeoutError:
                 raise httpx.PoolTimeout("no connection came free within the pool timeout", request=request) from None
 
