@@ -177,12 +177,11 @@ def aiohttp_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
                 mapped = _mapped(error)
                 if isinstance(mapped, httpx.ConnectTimeout):
                     raise _without_false_timeout(mapped, request) from error
-                if mapped is error and isinstance(error, aiohttp.ClientResponseError):
-                    # A malformed status line or headers: httpx-aiohttp maps none.
+                if mapped is not error:
+                    raise mapped from error
+                if isinstance(error, aiohttp.ClientResponseError):  # a malformed status line or headers: unmapped
                     raise httpx.RemoteProtocolError(str(error), request=request) from error
-                if mapped is error:
-                    raise
-                raise mapped from error
+                raise
 
         @staticmethod
         async def _take_turn(turns: Turns, request: httpx.Request) -> None:
